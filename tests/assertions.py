@@ -1,0 +1,54 @@
+"""Assertions in log space, with stated tolerances and messages that print the case."""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = float(np.finfo(np.float64).eps)
+
+
+def rounding_tolerance(lag, n):
+    """Log-space tolerance for a float64 ℓ-step product of n×n matrices: 4(ℓ+1)·n·u.
+
+    Why: each backward step is one matrix product whose norm-wise relative error is at most
+    about n·u (u = 2⁻⁵³; Higham 2002, "Accuracy and Stability of Numerical Algorithms",
+    §3.5), accumulated over ℓ steps to first order; the two SVDs (measurement and theory)
+    add about n·u each. A relative error δ is an absolute error ≈ δ in log space. The factor
+    4 covers the second-order terms and the SVDs with room; a real violation of a bound is
+    far larger than this (see tests/test_meta.py).
+    """
+    return 4.0 * (np.asarray(lag, dtype=float) + 1.0) * max(int(n), 1) * EPS
+
+
+def describe(case):
+    if hasattr(case, "params"):
+        return ", ".join(f"{k}={v!r}" for k, v in case.params().items())
+    return repr(case)
+
+
+def assert_log_le(measured, bound, tolerance, case, what, index_name="k"):
+    """Assert measured ≤ bound + tolerance elementwise (log space); −inf ≤ anything."""
+    measured, bound = np.broadcast_arrays(np.asarray(measured, float), np.asarray(bound, float))
+    tolerance = np.broadcast_to(np.asarray(tolerance, float), measured.shape)
+    with np.errstate(invalid="ignore"):
+        excess = np.where(measured == -np.inf, -np.inf, measured - bound - tolerance)
+    assert not np.isnan(measured).any(), f"{what}: NaN in measured log norms for case {describe(case)}"
+    if (excess > 0).any():
+        i = int(np.argmax(excess))
+        raise AssertionError(
+            f"{what} violated at {index_name}={i}: measured log-norm {measured.flat[i]:.12g} > "
+            f"bound {bound.flat[i]:.12g} + tolerance {tolerance.flat[i]:.3g} "
+            f"(excess {excess.flat[i]:.3g}); case: {describe(case)}"
+        )
+
+
+def worst_tightness(measured, bound, skip_trivial=True):
+    """max over entries of (measured − bound) in log space, ignoring J(T,T) = I."""
+    measured = np.asarray(measured, float)
+    bound = np.asarray(bound, float)
+    if skip_trivial and measured.size > 1:
+        measured, bound = measured[:-1], bound[:-1]
+    with np.errstate(invalid="ignore"):
+        gap = np.where(np.isneginf(measured), -np.inf, measured - bound)
+    gap = gap[~np.isnan(gap)]
+    return float(gap.max()) if gap.size else -np.inf

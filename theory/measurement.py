@@ -1,0 +1,343 @@
+"""Measured gradients: log‖∂h_T/∂h_k‖₂ by PyTorch autograd through real ``torch.nn`` modules.
+
+This module is the *measurement* side and deliberately shares no formula with
+``theory.bounds``: the Jacobians come from autograd's backward pass through
+``torch.nn.RNNCell`` (tanh, relu) or an autograd step function built from torch ops
+(sigmoid, identity), never from the product Π diag(φ'(a_t)) W.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import as_finite_array, as_lags, as_square_matrix
+from .activations import activation as _activation
+
+__all__ = ["LagProfile", "lag_profile", "measured_jacobian", "fused_rnn_log_norm_h0"]
+
+# Segment Jacobians whose norms leave [_TINY, _HUGE] are recomputed over shorter segments,
+# so that the renormalised product never under- or overflows in float64 (range ~1e±308).
+_TINY, _HUGE = 1e-250, 1e250
+_TORCH_CELL_NONLINEARITIES = ("tanh", "relu")
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+@dataclass(frozen=True)
+class LagProfile:
+    """One run of the vanilla RNN and its measured gradient norms at every k.
+
+    Attributes
+    ----------
+    log_norms : ndarray of shape (T + 1,)
+        ``log_norms[k]`` = log‖∂h_T/∂h_k‖₂ for k = 0..T (``log_norms[T]`` = 0).
+    preactivations : ndarray of shape (T, n)
+        Row t − 1 holds a_t = W h_{t−1} + U x_t + b of this run.
+    states : ndarray of shape (T + 1, n)
+        h_0..h_T.
+    activation : str
+    module : str
+        What computed the forward pass: ``"torch.nn.RNNCell"`` or ``"autograd step"``.
+    """
+
+    log_norms: np.ndarray
+    preactivations: np.ndarray
+    states: np.ndarray
+    activation: str
+    module: str
+
+    @property
+    def T(self):
+        return self.preactivations.shape[0]
+
+    @property
+    def log_norms_by_lag(self):
+        """log‖∂h_T/∂h_{T−ℓ}‖₂ indexed by the lag ℓ = 0..T."""
+        return self.log_norms[::-1]
+
+
+def _prepare(W, activation, T, inputs, U, b, h0):
+    W = as_square_matrix(W)
+    phi = _activation(activation)
+    n = W.shape[0]
+    if inputs is None:
+        if T is None:
+            raise ValueError("give the sequence length T or the inputs")
+        T = int(as_lags(T, "T"))
+        if U is not None:
+            raise ValueError("U was given without inputs")
+        inputs, U = np.zeros((T, 1)), np.zeros((n, 1))
+    else:
+        inputs = as_finite_array(inputs, "inputs", ndim=2)
+        if T is not None and int(as_lags(T, "T")) != inputs.shape[0]:
+            raise ValueError(f"T = {T} does not match len(inputs) = {inputs.shape[0]}")
+        T = inputs.shape[0]
+        if U is None:
+            raise ValueError("inputs were given without U")
+        U = as_finite_array(U, "U", ndim=2, shape=(n, inputs.shape[1]))
+    b = np.zeros(n) if b is None else as_finite_array(b, "b", ndim=1, shape=(n,))
+    h0 = np.zeros(n) if h0 is None else as_finite_array(h0, "h0", ndim=1, shape=(n,))
+    return W, phi, T, inputs, U, b, h0
+
+
+class _Recurrence:
+    """The forward step h_t = φ(W h_{t−1} + U x_t + b) as a real torch computation."""
+
+    def __init__(self, W, phi, U, b, device):
+        torch = _torch()
+        self.torch = torch
+        opts = dict(dtype=torch.float64, device=device)
+        self.W = torch.as_tensor(W, **opts)
+        self.U = torch.as_tensor(U, **opts)
+        self.b = torch.as_tensor(b, **opts)
+        n, m = U.shape
+        if phi.name in _TORCH_CELL_NONLINEARITIES:
+            cell = torch.nn.RNNCell(m, n, bias=True, nonlinearity=phi.name, **opts)
+            with torch.no_grad():
+                cell.weight_hh.copy_(self.W)
+                cell.weight_ih.copy_(self.U)
+                cell.bias_ih.copy_(self.b)
+                cell.bias_hh.zero_()
+            cell.requires_grad_(False)
+            self.step = cell
+            self.module = "torch.nn.RNNCell"
+        else:
+            fn = torch.sigmoid if phi.name == "sigmoid" else (lambda a: a)
+            W_, U_, b_ = self.W, self.U, self.b
+            F = torch.nn.functional
+            self.step = lambda x, h: fn(F.linear(h, W_) + F.linear(x, U_) + b_)
+            self.module = "autograd step"
+
+    def preactivation(self, x, h):
+        F = self.torch.nn.functional
+        return F.linear(h, self.W) + F.linear(x, self.U) + self.b
+
+
+def _run_forward(rec, x, h0):
+    torch = rec.torch
+    T = x.shape[0]
+    states = torch.empty((T + 1, h0.shape[0]), dtype=torch.float64, device=h0.device)
+    pre = torch.empty((T, h0.shape[0]), dtype=torch.float64, device=h0.device)
+    states[0] = h0
+    with torch.no_grad():
+        for t in range(T):
+            pre[t] = rec.preactivation(x[t], states[t])
+            states[t + 1] = rec.step(x[t], states[t])
+    return states, pre
+
+
+def _segment_products(rec, x, states, start, end, carried):
+    """carried·∂h_end/∂h_k for k = start..end−1, from one batched backward pass."""
+    torch = rec.torch
+    h = states[start].clone().requires_grad_(True)
+    chain = [h]
+    for t in range(start, end):
+        chain.append(rec.step(x[t], chain[-1]))
+    grads = torch.autograd.grad(
+        chain[-1], chain[:-1], grad_outputs=carried, is_grads_batched=True, allow_unused=True
+    )
+    zero = torch.zeros_like(carried)
+    return torch.stack([zero if g is None else g for g in grads])
+
+
+def lag_profile(
+    W,
+    activation,
+    T=None,
+    *,
+    inputs=None,
+    U=None,
+    b=None,
+    h0=None,
+    segment_length=64,
+    device=None,
+):
+    """Measure log‖∂h_T/∂h_k‖₂ for every k = 0..T of one run, by autograd in float64.
+
+    The forward pass runs the real ``torch.nn.RNNCell`` (tanh, relu) with the weights
+    loaded from W, U, b, or an autograd step function (sigmoid, identity, which
+    ``torch.nn.RNN`` lacks). The backward pass sweeps from T down to 0 in segments: within a
+    segment one batched ``torch.autograd.grad(..., is_grads_batched=True)`` over the n rows
+    of the carried matrix gives every ∂h_T/∂h_k at once; between segments the carried
+    matrix is renormalised to unit norm and its log scale accumulated, so the log norms stay
+    finite where the product itself would under- or overflow. Segments whose norms leave
+    [1e-250, 1e250] are recomputed at half the length.
+
+    This is a measurement: it does not use the product formula of ``theory.bounds``.
+
+    Parameters
+    ----------
+    W : (n, n) array_like
+        Recurrent weights.
+    activation : str or Activation
+        ``"tanh"``, ``"relu"``, ``"sigmoid"`` or ``"identity"``.
+    T : int, optional
+        Sequence length when no inputs are given (the inputs are then zero).
+    inputs : (T, m) array_like, optional
+        x_1..x_T; needs ``U``.
+    U : (n, m) array_like, optional
+        Input weights.
+    b : (n,) array_like, optional
+        Bias (default 0).
+    h0 : (n,) array_like, optional
+        Initial state (default 0).
+    segment_length : int, optional
+        Steps per backward segment (default 64).
+    device : str or torch.device, optional
+        Where torch computes (default CPU).
+
+    Returns
+    -------
+    LagProfile
+        ``log_norms[k]`` = log‖∂h_T/∂h_k‖₂ (−inf where autograd's Jacobian is exactly 0),
+        with the run's pre-activations and states.
+
+    Raises
+    ------
+    ValueError
+        On a bad W, unknown activation, negative T, mismatched shapes, or a single step
+        whose Jacobian overflows float64.
+
+    References
+    ----------
+    Werbos (1990), "Backpropagation through time"; Pascanu, Mikolov & Bengio (2013), ICML,
+    eq. 5 (the quantity measured).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> profile = lag_profile(0.5 * np.eye(2), "identity", T=3)
+    >>> np.exp(profile.log_norms).round(6).tolist()
+    [0.125, 0.25, 0.5, 1.0]
+    """
+    torch = _torch()
+    W, phi, T, inputs, U, b, h0 = _prepare(W, activation, T, inputs, U, b, h0)
+    segment_length = int(as_lags(segment_length, "segment_length"))
+    if segment_length < 1:
+        raise ValueError("segment_length must be at least 1")
+    device = torch.device("cpu" if device is None else device)
+    rec = _Recurrence(W, phi, U, b, device)
+    x = torch.as_tensor(inputs, dtype=torch.float64, device=device)
+    states, pre = _run_forward(rec, x, torch.as_tensor(h0, dtype=torch.float64, device=device))
+
+    n = W.shape[0]
+    log_norms = np.empty(T + 1)
+    log_norms[T] = 0.0
+    carried = torch.eye(n, dtype=torch.float64, device=device)
+    log_scale, end, length = 0.0, T, segment_length
+    while end > 0:
+        start = max(0, end - length)
+        products = _segment_products(rec, x, states, start, end, carried)
+        norms = torch.linalg.matrix_norm(products, ord=2).cpu().numpy()
+        out_of_range = ~np.isfinite(norms) | (norms > _HUGE) | (norms < _TINY)
+        if out_of_range.any() and end - start > 1:
+            length = max(1, (end - start) // 2)
+            continue
+        if (~np.isfinite(norms) | (norms > _HUGE)).any():
+            raise ValueError(
+                f"a single step's Jacobian overflows float64 at t = {end}; W is too large"
+            )
+        with np.errstate(divide="ignore"):
+            log_norms[start:end] = log_scale + np.log(norms)
+        head = float(norms[0])
+        if head == 0.0:
+            # ∂h_T/∂h_start is exactly zero, hence so is ∂h_T/∂h_k for every k < start.
+            log_norms[:start] = -np.inf
+            break
+        carried = products[0] / head
+        log_scale += math.log(head)
+        end, length = start, min(segment_length, 2 * length)
+    return LagProfile(
+        log_norms=log_norms,
+        preactivations=pre.cpu().numpy(),
+        states=states.cpu().numpy(),
+        activation=phi.name,
+        module=rec.module,
+    )
+
+
+def measured_jacobian(W, activation, k, T=None, *, inputs=None, U=None, b=None, h0=None):
+    """The full Jacobian ∂h_T/∂h_k of one run, by autograd (for small lags: no renormalisation).
+
+    Parameters
+    ----------
+    W, activation, T, inputs, U, b, h0
+        As in :func:`lag_profile`.
+    k : int
+        0 ≤ k ≤ T.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+
+    Raises
+    ------
+    ValueError
+        As in :func:`lag_profile`, or if k is outside 0..T.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> measured_jacobian(2 * np.eye(1), "identity", 0, T=3).tolist()
+    [[8.0]]
+    """
+    torch = _torch()
+    W, phi, T, inputs, U, b, h0 = _prepare(W, activation, T, inputs, U, b, h0)
+    k = int(as_lags(k, "k"))
+    if k > T:
+        raise ValueError(f"k must be in 0..T = {T}, got {k}")
+    rec = _Recurrence(W, phi, U, b, torch.device("cpu"))
+    x = torch.as_tensor(inputs, dtype=torch.float64)
+    states, _ = _run_forward(rec, x, torch.as_tensor(h0, dtype=torch.float64))
+    eye = torch.eye(W.shape[0], dtype=torch.float64)
+    return _segment_products(rec, x, states, k, T, eye)[0].numpy() if k < T else eye.numpy()
+
+
+def fused_rnn_log_norm_h0(W, activation, T=None, *, inputs=None, U=None, b=None, h0=None):
+    """log‖∂h_T/∂h_0‖₂ through the fused, multi-step ``torch.nn.RNN`` (tanh or relu).
+
+    An independent cross-check of ``lag_profile(...).log_norms[0]``: the whole sequence runs
+    in one ``torch.nn.RNN`` call and autograd differentiates the output with respect to the
+    initial hidden state. Only for small T (no renormalisation).
+
+    Parameters
+    ----------
+    W, activation, T, inputs, U, b, h0
+        As in :func:`lag_profile`; activation must be ``"tanh"`` or ``"relu"``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        For an activation that ``torch.nn.RNN`` lacks, or as in :func:`lag_profile`.
+    """
+    torch = _torch()
+    W, phi, T, inputs, U, b, h0 = _prepare(W, activation, T, inputs, U, b, h0)
+    if phi.name not in _TORCH_CELL_NONLINEARITIES:
+        raise ValueError(f"torch.nn.RNN has no {phi.name!r} nonlinearity; use tanh or relu")
+    n, m = U.shape
+    rnn = torch.nn.RNN(m, n, num_layers=1, nonlinearity=phi.name, dtype=torch.float64)
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.as_tensor(W))
+        rnn.weight_ih_l0.copy_(torch.as_tensor(U))
+        rnn.bias_ih_l0.copy_(torch.as_tensor(b))
+        rnn.bias_hh_l0.zero_()
+    rnn.requires_grad_(False)
+    start = torch.as_tensor(h0, dtype=torch.float64).reshape(1, n).requires_grad_(True)
+    if T == 0:
+        return 0.0
+    _, h_T = rnn(torch.as_tensor(inputs, dtype=torch.float64), start)
+    eye = torch.eye(n, dtype=torch.float64).reshape(n, 1, n)
+    (jac,) = torch.autograd.grad(h_T, start, grad_outputs=eye, is_grads_batched=True)
+    with np.errstate(divide="ignore"):
+        return float(np.log(torch.linalg.matrix_norm(jac.reshape(n, n), ord=2).item()))
