@@ -196,6 +196,8 @@ CLAIMS = _claims(
         ("tests/test_measurement.py::test_profile_matches_fused_rnn",),
         area="measurement",
     ),
+    # --- quantitative predictions (issue 3): insert Claim(...) entries below this line ---
+    # --- motivating question (issue 4): insert Claim(...) entries below this line ---
 )
 
 
