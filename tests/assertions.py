@@ -52,3 +52,16 @@ def worst_tightness(measured, bound, skip_trivial=True):
         gap = np.where(np.isneginf(measured), -np.inf, measured - bound)
     gap = gap[~np.isnan(gap)]
     return float(gap.max()) if gap.size else -np.inf
+
+
+def lags_by_k(T):
+    """The lag ℓ = T − k for k = 0..T, aligned with ``LagProfile.log_norms``."""
+    return np.arange(T, -1, -1)
+
+
+def finite_target(value, label):
+    """hypothesis.target() on a finite observation (−inf means 'bound far from tight')."""
+    from hypothesis import target
+
+    if np.isfinite(value):
+        target(float(value), label=label)

@@ -122,4 +122,9 @@ def spectral_radius(W):
     >>> spectral_radius([[0.0, 2.0], [0.0, 0.0]])
     0.0
     """
-    return float(np.max(np.abs(np.linalg.eigvals(as_square_matrix(W)))))
+    W = as_square_matrix(W)
+    if not np.tril(W, -1).any() or not np.triu(W, 1).any():
+        # Triangular: the eigenvalues are the diagonal, exactly. General eigensolvers lose
+        # accuracy here (a Jordan block's eigenvalues are perturbed by ~u^(1/n)).
+        return float(np.max(np.abs(np.diag(W))))
+    return float(np.max(np.abs(np.linalg.eigvals(W))))

@@ -1,0 +1,66 @@
+"""Claims L1 and L2: lower bounds on ‖∂h_T/∂h_k‖₂ from σ_min(W) and inf|φ'|."""
+
+import pytest
+from hypothesis import example, given
+
+import theory
+from theory.evidence import observe
+
+from .assertions import assert_log_le, finite_target, lags_by_k, rounding_tolerance, worst_tightness
+from .strategies import RNNCase, rnn_cases
+
+DIAGONAL_IDENTITY = RNNCase(
+    n=6, T=80, family="diagonal", activation="identity", target_kind="norm",
+    log_target_over_threshold=0.0, seed=11,
+)
+SIGMOID_SATURATING = RNNCase(
+    n=12, T=150, family="orthogonal", activation="sigmoid", target_kind="norm",
+    log_target_over_threshold=1.5, input_scale=2.0, bias_scale=2.0, h0_scale=1.0, seed=5,
+)
+
+
+def check_trajectory_lower_bound(case, lower=theory.log_trajectory_lower_bound, record=True):
+    """L1: log‖J(T,k)‖₂ ≥ Σ_{t>k} [log min_i|φ'(a_{t,i})| + log σ_min(W)]."""
+    profile = case.profile
+    bound = lower(case.W, case.activation, profile.preactivations)
+    tightness = worst_tightness(bound, profile.log_norms)
+    if record:
+        finite_target(tightness, "L1 log(bound/measured)")
+        observe("L1", tightness, case.params(), violated=tightness > rounding_tolerance(case.T, case.n))
+    assert_log_le(bound, profile.log_norms, rounding_tolerance(lags_by_k(case.T), case.n), case,
+                  "L1 trajectory lower bound")
+
+
+def check_a_priori_lower_bound(case, lower=theory.log_lower_bound, radius=None, record=True):
+    """L2: log‖J(T,k)‖₂ ≥ ℓ·[log inf_{|a|≤r}|φ'(a)| + log σ_min(W)], r the reachable radius."""
+    a = case.arrays
+    if radius is None and case.activation in ("tanh", "sigmoid"):
+        radius = theory.reachable_preactivation_radius(
+            a["W"], case.activation, U=a["U"], b=a["b"], inputs=a["inputs"], h0=a["h0"]
+        )
+    lags = lags_by_k(case.T)
+    bound = lower(case.W, case.activation, lags, radius=radius)
+    measured = case.profile.log_norms
+    tightness = worst_tightness(bound, measured)
+    if record:
+        finite_target(tightness, "L2 log(bound/measured)")
+        observe("L2", tightness, case.params(), violated=tightness > rounding_tolerance(case.T, case.n))
+    assert_log_le(bound, measured, rounding_tolerance(lags, case.n), case, "L2 a-priori lower bound")
+
+
+@pytest.mark.claim("L1")
+@given(case=rnn_cases())
+@example(case=DIAGONAL_IDENTITY)
+@example(case=SIGMOID_SATURATING)
+def test_trajectory_lower_bound(case):
+    """Claim L1: ‖∂h_T/∂h_k‖₂ ≥ Π_t min_i|φ'(a_{t,i})|·σ_min(W) along each run."""
+    check_trajectory_lower_bound(case)
+
+
+@pytest.mark.claim("L2")
+@given(case=rnn_cases(activations=("tanh", "sigmoid", "identity")))
+@example(case=DIAGONAL_IDENTITY)
+@example(case=SIGMOID_SATURATING)
+def test_a_priori_lower_bound(case):
+    """Claim L2: the a-priori lower bound from the reachable pre-activation radius holds."""
+    check_a_priori_lower_bound(case)

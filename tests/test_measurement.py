@@ -1,0 +1,88 @@
+"""Claim M1 and the measurement's numerics: fused-RNN cross-check, long sequences, segments."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import theory
+from theory.evidence import observe
+
+from .assertions import describe, rounding_tolerance
+from .strategies import RNNCase, base_matrix, rnn_cases
+
+
+def check_fused_cross_check(case, offset=0, record=True):
+    """M1: lag_profile(...).log_norms[0] equals log‖∂h_T/∂h_0‖₂ through the fused nn.RNN.
+
+    Both are float64 autograd over the same T steps but different kernels (RNNCell vs the
+    fused RNN), so they agree to the rounding of a T-step product: rounding_tolerance(T, n).
+    ``offset`` shortens the fused run, for the meta-test (an off-by-one lag must be caught).
+    """
+    a = case.arrays
+    fused = theory.fused_rnn_log_norm_h0(
+        a["W"], case.activation, inputs=a["inputs"][: case.T - offset], U=a["U"], b=a["b"], h0=a["h0"]
+    )
+    stepwise = case.profile.log_norms[0]
+    tolerance = rounding_tolerance(case.T, case.n)
+    if np.isneginf(stepwise) and np.isneginf(fused):
+        difference = 0.0
+    else:
+        difference = abs(stepwise - fused)
+    if record:
+        observe("M1", difference - tolerance, case.params(), violated=difference > tolerance)
+    assert difference <= tolerance, (
+        f"M1: step-by-step log‖∂h_T/∂h_0‖₂ = {stepwise!r} but fused nn.RNN gives {fused!r} "
+        f"(|diff| {difference:.3g} > {tolerance:.3g}); case: {describe(case)}"
+    )
+
+
+@pytest.mark.claim("M1")
+@given(case=rnn_cases(activations=("tanh", "relu"), max_T=100))
+def test_profile_matches_fused_rnn(case):
+    """Claim M1: the stepwise profile at k = 0 matches the fused torch.nn.RNN."""
+    check_fused_cross_check(case)
+
+
+@pytest.mark.parametrize("scale", [0.1, 0.5, 2.0, 10.0])
+def test_long_sequence_linear_profile_is_exact_in_log_space(scale):
+    """T = 10⁴ with ‖W‖₂ from 0.1 to 10: no under/overflow, and log‖W^ℓ‖₂ = ℓ·log c exactly
+    for W = c·Q (Q orthogonal), to the rounding of an ℓ-step product (relative 1e-9 or better)."""
+    n, T = 4, 10_000
+    W = scale * base_matrix("orthogonal", n, np.random.default_rng(0))
+    profile = theory.lag_profile(W, "identity", T=T)
+    exact = np.arange(T, -1, -1) * math.log(scale)
+    error = np.abs(profile.log_norms - exact)
+    allowed = rounding_tolerance(np.arange(T, -1, -1), n) * max(1.0, abs(math.log(scale)))
+    assert np.all(np.isfinite(profile.log_norms)), "non-finite log norms on a long sequence"
+    assert np.all(error <= allowed), (
+        f"long-T profile off by up to {error.max():.3g} (allowed {allowed[np.argmax(error)]:.3g}) "
+        f"at scale {scale}"
+    )
+
+
+def test_segment_length_does_not_change_the_profile():
+    """Renormalising every 3 or every 64 steps gives the same log norms (to rounding)."""
+    case = RNNCase(n=12, T=250, family="gaussian", activation="tanh", target_kind="norm",
+                   log_target_over_threshold=1.0, input_scale=0.3, bias_scale=0.1, seed=42)
+    a = case.arrays
+    kwargs = dict(inputs=a["inputs"], U=a["U"], b=a["b"], h0=a["h0"])
+    short = theory.lag_profile(a["W"], "tanh", segment_length=3, **kwargs).log_norms
+    long = theory.lag_profile(a["W"], "tanh", segment_length=64, **kwargs).log_norms
+    tolerance = 2 * rounding_tolerance(np.arange(case.T, -1, -1), case.n)
+    assert np.all(np.abs(short - long) <= tolerance), f"max difference {np.abs(short - long).max():.3g}"
+
+
+def test_exact_zero_gradient_is_minus_infinity():
+    """A nilpotent linear W: W² = 0, so ∂h_T/∂h_k = 0 for lags ≥ 2, reported as −inf."""
+    W = np.array([[0.0, 3.0], [0.0, 0.0]])
+    by_lag = theory.lag_profile(W, "identity", T=5).log_norms_by_lag
+    assert by_lag[0] == 0.0 and by_lag[1] == math.log(3.0), by_lag
+    assert np.all(np.isneginf(by_lag[2:])), by_lag
+
+
+def test_profile_uses_real_torch_modules():
+    assert theory.lag_profile(np.eye(2), "tanh", T=2).module == "torch.nn.RNNCell"
+    assert theory.lag_profile(np.eye(2), "relu", T=2).module == "torch.nn.RNNCell"
+    assert theory.lag_profile(np.eye(2), "sigmoid", T=2).module == "autograd step"
