@@ -24,9 +24,11 @@ def nilpotent_fixed_point(c, s):
 
 
 def steps_near_fixed_point(c, s):
-    """The fixed point is unstable (rate c·s² > 1): rounding (~1e-16) grows like (c s²)^t, so
-    we stop after T steps where it is still ≤ 1e-6; each Jacobian factor then moves by O(1e-6)."""
-    return int(min(20, math.floor(math.log(1e10) / math.log(c * s * s))))
+    """When the fixed point is unstable (rate c·s² > 1), rounding (~1e-16) grows like
+    (c s²)^t, so we stop after T steps where it is still ≤ 1e-6; each Jacobian factor then
+    moves by O(1e-6). A stable fixed point keeps T = 20."""
+    rate = abs(math.log(c * s * s))
+    return 20 if rate == 0 else int(min(20, math.floor(math.log(1e10) / rate)))
 
 
 def check_gradient_grows(c, s):
