@@ -17,7 +17,10 @@ def check_fused_cross_check(case, offset=0, record=True):
     """M1: lag_profile(...).log_norms[0] equals log‖∂h_T/∂h_0‖₂ through the fused nn.RNN.
 
     Both are float64 autograd over the same T steps but different kernels (RNNCell vs the
-    fused RNN), so they agree to the rounding of a T-step product: rounding_tolerance(T, n).
+    fused RNN), which round the *forward* pass differently. Tolerance: the backward product's
+    rounding, rounding_tolerance(T, n), times 1 + 2T·A, where A = Σ_{j≤T}(γ‖W‖₂)^j bounds
+    how much a forward rounding error is amplified by the dynamics, and 2 = sup|tanh''/tanh'|
+    turns a state error into a relative error of one step's φ' (relu' is piecewise constant).
     ``offset`` shortens the fused run, for the meta-test (an off-by-one lag must be caught).
     """
     a = case.arrays
@@ -25,7 +28,9 @@ def check_fused_cross_check(case, offset=0, record=True):
         a["W"], case.activation, inputs=a["inputs"][: case.T - offset], U=a["U"], b=a["b"], h0=a["h0"]
     )
     stepwise = case.profile.log_norms[0]
-    tolerance = rounding_tolerance(case.T, case.n)
+    growth = theory.activation(case.activation).gamma * theory.spectral_norm(case.W)
+    amplification = float(np.sum(growth ** np.arange(case.T + 1.0)))
+    tolerance = rounding_tolerance(case.T, case.n) * (1.0 + 2.0 * case.T * amplification)
     if np.isneginf(stepwise) and np.isneginf(fused):
         difference = 0.0
     else:
@@ -38,8 +43,13 @@ def check_fused_cross_check(case, offset=0, record=True):
     )
 
 
+# γ‖W‖₂ ≤ e^0.3 and T ≤ 60 keep the forward amplification, hence the tolerance, below ~0.03.
+m1_cases = rnn_cases(activations=("tanh", "relu"), max_T=60, log_target=(-2.0, 0.3),
+                     target_kinds=("norm",))
+
+
 @pytest.mark.claim("M1")
-@given(case=rnn_cases(activations=("tanh", "relu"), max_T=100))
+@given(case=m1_cases)
 def test_profile_matches_fused_rnn(case):
     """Claim M1: the stepwise profile at k = 0 matches the fused torch.nn.RNN."""
     check_fused_cross_check(case)

@@ -170,5 +170,5 @@ def test_counterexample_check_fails_without_growth():
 
 def test_fused_cross_check_catches_off_by_one():
     assert_falsified(test_measurement.check_fused_cross_check,
-                     rnn_cases(activations=("tanh", "relu"), max_T=100, min_T=2),
+                     test_measurement.m1_cases,
                      offset=1, record=False)
