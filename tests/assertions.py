@@ -26,10 +26,23 @@ def describe(case):
     return repr(case)
 
 
+def log_evaluation_tolerance(*log_values):
+    """4u·max|L|: a natural log of size L (ℓ·log x, or log of a product) carries an absolute
+    rounding error of about u·|L| from the logarithm and the multiplication by ℓ."""
+    magnitude = np.zeros(np.broadcast(*[np.asarray(v) for v in log_values]).shape)
+    for value in log_values:
+        magnitude = np.maximum(magnitude, np.where(np.isfinite(value), np.abs(value), 0.0))
+    return 4.0 * EPS * magnitude
+
+
 def assert_log_le(measured, bound, tolerance, case, what, index_name="k"):
-    """Assert measured ≤ bound + tolerance elementwise (log space); −inf ≤ anything."""
+    """Assert measured ≤ bound + tolerance elementwise (log space); −inf ≤ anything.
+
+    ``log_evaluation_tolerance`` of the two sides is added to ``tolerance``.
+    """
     measured, bound = np.broadcast_arrays(np.asarray(measured, float), np.asarray(bound, float))
     tolerance = np.broadcast_to(np.asarray(tolerance, float), measured.shape)
+    tolerance = tolerance + log_evaluation_tolerance(measured, bound)
     with np.errstate(invalid="ignore"):
         excess = np.where(measured == -np.inf, -np.inf, measured - bound - tolerance)
     assert not np.isnan(measured).any(), f"{what}: NaN in measured log norms for case {describe(case)}"
