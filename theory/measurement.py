@@ -21,6 +21,9 @@ __all__ = ["LagProfile", "lag_profile", "measured_jacobian", "fused_rnn_log_norm
 # Segment Jacobians whose norms leave [_TINY, _HUGE] are recomputed over shorter segments,
 # so that the renormalised product never under- or overflows in float64 (range ~1e±308).
 _TINY, _HUGE = 1e-250, 1e250
+# A segment holds about 5 stacks of segment_length × n × n doubles (copies of the run, the
+# autograd graph, the products): cap segment_length·n² so that memory stays ~0.2 GB at any n.
+_SEGMENT_ELEMENTS = 2**22
 _TORCH_CELL_NONLINEARITIES = ("tanh", "relu")
 
 
@@ -236,6 +239,7 @@ def lag_profile(
     log_norms = np.empty(T + 1)
     log_norms[T] = 0.0
     carried = torch.eye(n, dtype=torch.float64, device=device)
+    segment_length = min(segment_length, max(1, _SEGMENT_ELEMENTS // (n * n)))
     log_scale, end, length = 0.0, T, segment_length
     while end > 0:
         start = max(0, end - length)
