@@ -96,3 +96,16 @@ def test_profile_uses_real_torch_modules():
     assert theory.lag_profile(np.eye(2), "tanh", T=2).module == "torch.nn.RNNCell"
     assert theory.lag_profile(np.eye(2), "relu", T=2).module == "torch.nn.RNNCell"
     assert theory.lag_profile(np.eye(2), "sigmoid", T=2).module == "autograd step"
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device on this machine")
+def test_cuda_profile_matches_cpu():
+    """lag_profile(device='cuda') gives the CPU's log norms to the rounding of a T-step product."""
+    case = RNNCase(n=32, T=200, family="gaussian", activation="tanh", target_kind="norm",
+                   log_target_over_threshold=0.3, input_scale=0.5, bias_scale=0.1, seed=3)
+    a = case.arrays
+    kwargs = dict(inputs=a["inputs"], U=a["U"], b=a["b"], h0=a["h0"])
+    cpu = theory.lag_profile(a["W"], "tanh", **kwargs).log_norms
+    gpu = theory.lag_profile(a["W"], "tanh", device="cuda", **kwargs).log_norms
+    tolerance = 2 * rounding_tolerance(np.arange(case.T, -1, -1), case.n)
+    assert np.all(np.abs(cpu - gpu) <= tolerance), f"max |CPU − CUDA| = {np.abs(cpu - gpu).max():.3g}"
