@@ -20,6 +20,29 @@ def rounding_tolerance(lag, n):
     return 4.0 * (np.asarray(lag, dtype=float) + 1.0) * max(int(n), 1) * EPS
 
 
+def derivative_rounding_tolerance(activation, preactivations, reduce):
+    """Per k, Σ_{t>k} 4u/|φ'(a_t)|, the reduce ("max" or "min") over units: autograd's φ'.
+
+    Why: torch's backward forms tanh' = 1 − tanh² and σ' = σ(1 − σ), with an *absolute*
+    error of a few u (the subtraction), so each step's diagonal factor is off by a relative
+    4u/|φ'|, large where a unit saturates. The trajectory bounds use the exact φ', so they
+    can be exceeded by that much. relu' and identity' are exact (0). A step with |φ'| ≤ 8u
+    makes the comparison meaningless there (+inf).
+    """
+    import theory
+
+    phi = theory.activation(activation)
+    T = preactivations.shape[0]
+    out = np.zeros(T + 1)
+    if phi.name in ("relu", "identity") or T == 0:
+        return out
+    logs = getattr(phi.log_derivative(preactivations), reduce)(axis=1)
+    with np.errstate(over="ignore"):
+        per_step = np.where(logs > np.log(8 * EPS), 4 * EPS * np.exp(-logs), np.inf)
+    out[:-1] = np.cumsum(per_step[::-1])[::-1]
+    return out
+
+
 def describe(case):
     if hasattr(case, "params"):
         return ", ".join(f"{k}={v!r}" for k, v in case.params().items())

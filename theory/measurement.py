@@ -240,7 +240,9 @@ def lag_profile(
     log_norms[T] = 0.0
     carried = torch.eye(n, dtype=torch.float64, device=device)
     segment_length = min(segment_length, max(1, _SEGMENT_ELEMENTS // (n * n)))
-    log_scale, end, length = 0.0, T, segment_length
+    # log_scale = log‖∂h_T/∂h_end‖₂ so far, summed with compensation (Neumaier) so that T/64
+    # additions do not add T/64 rounding errors of size u·|log_scale|.
+    log_scale, compensation, end, length = 0.0, 0.0, T, segment_length
     while end > 0:
         start = max(0, end - length)
         products = _segment_products(rec, x, states, start, end, carried)
@@ -256,14 +258,20 @@ def lag_profile(
                 f"a single step's Jacobian overflows float64 at t = {end}; W is too large"
             )
         with np.errstate(divide="ignore"):
-            log_norms[start:end] = log_scale + np.log(norms)
+            log_norms[start:end] = (log_scale + np.log(norms)) + compensation
         head = float(norms[0])
         if head == 0.0:
             # ∂h_T/∂h_start is exactly zero, hence so is ∂h_T/∂h_k for every k < start.
             log_norms[:start] = -np.inf
             break
         carried = products[0] / head
-        log_scale += math.log(head)
+        step = math.log(head)
+        new = log_scale + step
+        if abs(log_scale) >= abs(step):
+            compensation += (log_scale - new) + step
+        else:
+            compensation += (step - new) + log_scale
+        log_scale = new
         end, length = start, min(segment_length, 2 * length)
     return LagProfile(
         log_norms=log_norms,
