@@ -7,6 +7,8 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["theory.report.plugin"]
+
 # Two torch processes with two threads each oversubscribe this 2-core machine (~100× slower):
 # xdist already gives one process per core.
 torch.set_num_threads(1)

@@ -1,0 +1,93 @@
+"""Synthetic inputs for the report tests: a small registry, collection, outcomes, evidence."""
+
+from __future__ import annotations
+
+import math
+
+from theory.claims import Claim
+from theory.report.build import build_results
+from theory.report.merge import merge_data, merge_evidence
+
+REGISTRY = {
+    "A1": Claim("A1", "‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^(T−k) at |every| lag.", "vanilla RNN", ("Ref 2013",),
+                ("theory.log_upper_bound",), ("tests/test_a.py::test_a1",)),
+    "B1": Claim("B1", "Fails on purpose.", "none", (), (), ("tests/test_a.py::test_b1",)),
+    "C1": Claim("C1", "Deselected.", "none", (), (), ("tests/test_c.py::test_c1",)),
+    "D1": Claim("D1", "Has no test.", "none", (), (), ()),
+    "E1": Claim("E1", "Only skipped.", "none", (), (), ("tests/test_a.py::test_e1",)),
+}
+
+COLLECTION = {
+    "collected": {
+        "tests/test_a.py::test_a1[1]": ["A1"],
+        "tests/test_a.py::test_a1[2]": ["A1"],
+        "tests/test_a.py::test_b1": ["B1"],
+        "tests/test_a.py::test_e1": [],  # listed in the registry, marker missing
+        "tests/test_a.py::test_extra": ["A1"],  # marker, not in the registry
+        "tests/test_c.py::test_c1": ["C1"],
+    },
+    "selected": ["tests/test_a.py::test_a1[1]", "tests/test_a.py::test_a1[2]",
+                 "tests/test_a.py::test_b1", "tests/test_a.py::test_e1",
+                 "tests/test_a.py::test_extra"],
+    "deselected": ["tests/test_c.py::test_c1"],
+}
+
+BLOB = "@reproduce_failure('6.155.2', b'AEE8')"
+
+
+def _rec(outcome, duration=0.5, failure=None, counterexample=None, blob=None):
+    return {"outcome": outcome, "failure": failure, "counterexample": counterexample,
+            "reproduce_failure": blob, "duration_s": duration}
+
+
+OUTCOMES = {
+    "tests/test_a.py::test_a1[1]": _rec("passed", 1.25),
+    "tests/test_a.py::test_a1[2]": _rec("passed", 0.75),
+    "tests/test_a.py::test_b1": _rec("failed", 2.0, "[call] AssertionError: boom",
+                                     "Falsifying example: test_b1(\n    n=60,\n)", BLOB),
+    "tests/test_a.py::test_e1": _rec("skipped", 0.01),
+    "tests/test_a.py::test_extra": _rec("passed", 0.1),
+}
+
+EVIDENCE_PAIRS = [
+    ("tests/test_a.py::test_a1[1]", {"A1": {"examples": 10, "violations": 0, "worst_tightness": -0.03,
+                                            "worst_case": {"n": 4, "T": 7}}}),
+    ("tests/test_a.py::test_a1[2]", {"A1": {"examples": 5, "violations": 0, "worst_tightness": -0.5,
+                                            "worst_case": {"n": 8, "T": 3}}}),
+    ("tests/test_a.py::test_b1", {"B1": {"examples": 3, "violations": 1, "worst_tightness": 0.7,
+                                         "worst_case": {"n": 60}}}),
+    ("tests/test_a.py::test_extra", {"A1": {"examples": 1, "violations": 0, "worst_tightness": -math.inf,
+                                            "worst_case": {"zero": True}}}),
+]
+
+DATA_PAIRS = [
+    ("tests/test_a.py::test_a1[1]", {"lag_profile_example": {
+        "lags": [0, 1, 2, 3], "measured": [0.0, -0.4, -0.9, -math.inf],
+        "upper_a_priori": [0.0, -0.1, -0.2, -0.3], "upper_trajectory": [0.0, -0.3, -0.6, -0.9],
+        "lower_trajectory": [0.0, -1.0, -2.0, -3.0], "case": "n=4, T=3"}}),
+]
+
+PROVENANCE = {
+    "package": "rnn-gradient-theory", "version": "0.1.0",
+    "git": {"commit": "abc1234def", "short": "abc1234", "dirty": False},
+    "versions": {"rnn-gradient-theory": "0.1.0", "numpy": "2.0"},
+    "python": "3.11.7", "python_implementation": "CPython", "platform": "Linux", "machine": "x86_64",
+    "cpu_count": 2, "torch_threads": 1, "xdist_workers": 2,
+    "hypothesis": {"profile": "ci", "derandomize": True, "max_examples": 30, "print_blob": True,
+                   "database": None, "seed": None},
+    "pytest_args": ["-n", "auto"], "date": "2026-01-01T00:00:00Z",
+    "reproduce": ["git checkout abc1234def", "HYPOTHESIS_PROFILE=ci python -m pytest -n auto"],
+}
+
+
+def synthetic_results(*, scope="full", exit_status=1, evidence_pairs=None, data_pairs=None,
+                      outcomes=None, provenance=None, duration=12.5):
+    """A results document built by build_results from the synthetic inputs above."""
+    data, sources = merge_data(DATA_PAIRS if data_pairs is None else data_pairs)
+    return build_results(
+        REGISTRY, COLLECTION, OUTCOMES if outcomes is None else outcomes,
+        merge_evidence(EVIDENCE_PAIRS if evidence_pairs is None else evidence_pairs),
+        data, sources, PROVENANCE if provenance is None else provenance,
+        {"scope": scope, "partial_reasons": [] if scope == "full" else ["-k 'a1'"],
+         "exit_status": exit_status, "duration_s": duration},
+    )

@@ -1,0 +1,141 @@
+"""Turn pytest's per-phase test reports into one outcome per test, with failure details."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["OutcomeTally", "final_outcome", "failure_details", "base_nodeid", "RAN", "NOT_RAN"]
+
+#: Outcomes of a test that was executed (its body ran or was skipped while running).
+RAN = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+#: States of a linked test that did not run in this session.
+NOT_RAN = ("deselected", "not run", "not collected")
+
+_BLOB = re.compile(r"@reproduce_failure\(\s*'[^']*'\s*,\s*b'[^']*'\s*\)")
+_PARAMS = re.compile(r"\[.*\]$")
+# the "[gw3] linux -- Python 3.11 /path/python" header xdist puts in failures: it names the
+# worker, which changes from run to run, so it is dropped to keep reports reproducible
+_WORKER_HEADER = re.compile(r"^\[gw\d+\] .*\n?", re.MULTILINE)
+MAX_FAILURE_CHARS = 4000
+MAX_FAILURE_LINES = 60
+
+
+def base_nodeid(nodeid):
+    """The node id without its parametrisation: ``a.py::test_f[x-1]`` → ``a.py::test_f``."""
+    return _PARAMS.sub("", str(nodeid))
+
+
+def _trim(text, max_lines=MAX_FAILURE_LINES, max_chars=MAX_FAILURE_CHARS):
+    lines = text.rstrip().splitlines()
+    if len(lines) > max_lines:
+        lines = [f"... ({len(lines) - max_lines} lines trimmed)"] + lines[-max_lines:]
+    out = "\n".join(lines)
+    if len(out) > max_chars:
+        out = "... (trimmed)\n" + out[-max_chars:]
+    return out
+
+
+def failure_details(text):
+    """Extract the counterexample and the Hypothesis reproduction blob from a failure text.
+
+    Parameters
+    ----------
+    text : str
+        The failure's long representation (and captured sections), as pytest prints it.
+
+    Returns
+    -------
+    dict
+        ``failure`` (the text trimmed to its last lines), ``counterexample`` (the
+        "Falsifying example: ..." block Hypothesis prints, or None) and
+        ``reproduce_failure`` (the ``@reproduce_failure(...)`` decorator line, or None).
+    """
+    text = _WORKER_HEADER.sub("", str(text or ""))
+    blob = _BLOB.search(text)
+    lines = [re.sub(r"^E\s{0,7}", "", line) for line in text.splitlines()]
+    counterexample = None
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("Falsifying example"):
+            block = []
+            for follow in lines[i:]:
+                if not follow.strip() or follow.lstrip().startswith("You can reproduce"):
+                    break
+                block.append(follow)
+            counterexample = "\n".join(block).strip()
+    return {
+        "failure": _trim(text) if text.strip() else None,
+        "counterexample": counterexample,
+        "reproduce_failure": blob.group(0) if blob else None,
+    }
+
+
+def final_outcome(phases, wasxfail=False):
+    """One outcome from the outcomes of the setup, call and teardown phases.
+
+    Parameters
+    ----------
+    phases : dict
+        Phase name (``"setup"``, ``"call"``, ``"teardown"``) → ``"passed"``, ``"failed"``
+        or ``"skipped"``.
+    wasxfail : bool
+        Whether the call was an expected failure.
+
+    Returns
+    -------
+    str
+        ``"error"`` (setup or teardown failed), ``"failed"``, ``"xfailed"``, ``"xpassed"``,
+        ``"skipped"``, ``"passed"`` or ``"not run"`` (no phase reported).
+    """
+    if not phases:
+        return "not run"
+    call = phases.get("call")
+    if phases.get("setup") == "failed":
+        return "error"
+    if call == "failed":
+        return "failed"
+    if phases.get("teardown") == "failed":
+        return "error"
+    if wasxfail:
+        return "xfailed" if call in (None, "skipped") else "xpassed"
+    if phases.get("setup") == "skipped" or call == "skipped":
+        return "skipped"
+    if call == "passed":
+        return "passed"
+    return "not run"
+
+
+class OutcomeTally:
+    """Collects ``pytest_runtest_logreport`` reports into one record per test."""
+
+    def __init__(self):
+        self._phases = {}
+        self._duration = {}
+        self._wasxfail = {}
+        self._texts = {}
+
+    def add(self, report):
+        """Record one phase report (a ``TestReport``)."""
+        nodeid = report.nodeid
+        self._phases.setdefault(nodeid, {})[report.when] = report.outcome
+        self._duration[nodeid] = self._duration.get(nodeid, 0.0) + float(report.duration or 0.0)
+        if hasattr(report, "wasxfail"):
+            self._wasxfail[nodeid] = True
+        if report.outcome == "failed":
+            text = _WORKER_HEADER.sub("", str(getattr(report, "longreprtext", "") or "")).strip()
+            parts = [f"[{report.when}] " + text]
+            for title, content in getattr(report, "sections", ()) or ():
+                if "reproduce_failure" in content or "Falsifying example" in content:
+                    parts.append(f"--- {title} ---\n{content}")
+            self._texts.setdefault(nodeid, []).extend(parts)
+
+    def records(self):
+        """Node id → ``{"outcome", "failure", "counterexample", "reproduce_failure",
+        "duration_s"}``, sorted by node id."""
+        out = {}
+        for nodeid in sorted(self._phases):
+            outcome = final_outcome(self._phases[nodeid], self._wasxfail.get(nodeid, False))
+            text = "\n".join(self._texts.get(nodeid, ()))
+            details = failure_details(text) if outcome in ("failed", "error") else {
+                "failure": None, "counterexample": None, "reproduce_failure": None}
+            out[nodeid] = {"outcome": outcome, **details, "duration_s": self._duration[nodeid]}
+        return out
