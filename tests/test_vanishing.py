@@ -88,7 +88,8 @@ def sigmoid_params(max_norm):
     return st.fixed_dictionaries({
         "n": st.integers(1, 32),
         "T": st.integers(1, 200),
-        "norm": st.floats(0.05, max_norm, exclude_max=True, allow_subnormal=False),
+        # Strictly inside: scaling W to a norm within an ulp of 4 can round ‖W‖₂ up to 4.
+        "norm": st.floats(0.05, max_norm - 0.01, allow_subnormal=False),
         "seed": st.integers(0, 2**32 - 1),
         "family": st.sampled_from(["orthogonal", "gaussian", "symmetric", "diagonal"]),
     })

@@ -149,7 +149,12 @@ def _segment_products(rec, x, states, start, end, carried):
     rows = carried.shape[0]
     chain = [states[start].expand(rows, -1).clone().requires_grad_(True)]
     for t in range(start, end):
-        chain.append(rec.step(x[t].expand(rows, -1), chain[-1]))
+        h = rec.step(x[t].expand(rows, -1), chain[-1])
+        # Pin the recomputed run to the stored one (values only, detached): the batched
+        # kernels round differently from the forward pass, and a chaotic run would amplify
+        # that over the segment. ∂h_{t+1}/∂h_t stays autograd's derivative of this step,
+        # now taken on the recorded trajectory (s − h is exact, so h + (s − h) = s).
+        chain.append(h + (states[t + 1] - h).detach())
     grads = torch.autograd.grad(chain[-1], chain[:-1], grad_outputs=carried, allow_unused=True)
     zero = torch.zeros_like(carried)
     return torch.stack([zero if g is None else g for g in grads])
