@@ -1,0 +1,959 @@
+"""Measurement and experiment code for the motivating question (issue 4): torch, not theory.
+
+Two parts, both *measurements*: every gradient here comes from PyTorch autograd through real
+``torch.nn`` modules (``torch.nn.RNN``, ``torch.nn.RNNCell``, ``torch.nn.LSTM``,
+``torch.nn.Linear``), never from the product formulas of :mod:`theory.bptt`.
+
+1. Backpropagation through time, taken apart. :func:`rnn_modules` loads W, U, b and a
+   readout V, c into a ``torch.nn.RNN`` and a ``torch.nn.Linear``. :func:`shared_gradients`
+   differentiates Σ_t L_t through them; :func:`per_loss_gradients` differentiates each
+   L_t alone; :func:`untied_gradients` unrolls the network with one ``torch.nn.RNNCell``
+   (and one readout) *per step*, copies of the same weights, so the gradient on the copy
+   used at step k is exactly the step-k (lag T − k) term of the shared gradient;
+   :func:`input_gradients` gives ∂L_T/∂x_k for every k and g_T = ∂L_T/∂h_T.
+
+2. The synthetic agreement task ("The cat(s), which ..., was/were hungry"): a subject token
+   (singular or plural), D filler tokens, then a verb slot where the model predicts *was*
+   (label 0) or *were* (label 1). :func:`make_sequences` builds the data (numpy, seeded),
+   :class:`AgreementModel` is ``torch.nn.RNN`` (tanh) or ``torch.nn.LSTM`` plus a linear
+   readout, :func:`train_model` trains it deterministically, :func:`wilson_interval` gives
+   the accuracy's confidence interval, :func:`subject_gradient_norm` measures the gradient
+   that reaches the subject token, and :func:`run_experiment` does all of it against D.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass
+from statistics import NormalDist
+
+import numpy as np
+import torch
+
+from ._validation import as_finite_array, as_lags, as_positive_float, as_square_matrix
+
+__all__ = [
+    "rnn_modules",
+    "shared_gradients",
+    "per_loss_gradients",
+    "untied_gradients",
+    "input_gradients",
+    "run_states",
+    "AgreementConfig",
+    "AgreementModel",
+    "FAST_CONFIG",
+    "SLOW_CONFIG",
+    "make_sequences",
+    "vocabulary",
+    "build_model",
+    "train_model",
+    "evaluate",
+    "wilson_interval",
+    "subject_gradient_norm",
+    "trained_rnn_arrays",
+    "run_experiment",
+    "accuracy_payload",
+    "details_payload",
+    "FAST_DISTANCES",
+    "FAST_SEEDS",
+    "SLOW_DISTANCES",
+    "SLOW_SEEDS",
+]
+
+PARAMETER_NAMES = ("W", "U", "b_ih", "b_hh", "V", "c")
+
+
+# --------------------------------------------------------------------------------------
+# Part 1: BPTT through torch.nn modules
+# --------------------------------------------------------------------------------------
+
+
+def rnn_modules(W, U, b=None, V=None, c=None):
+    """A float64 ``torch.nn.RNN`` (tanh) and ``torch.nn.Linear`` readout holding W, U, b, V, c.
+
+    The recurrence is h_t = tanh(W h_{t−1} + U x_t + b) with h_0 = 0; the bias goes into
+    ``bias_ih_l0`` (``bias_hh_l0`` = 0); the readout gives logits V h_t + c.
+
+    Parameters
+    ----------
+    W : (n, n) array_like
+    U : (n, m) array_like
+    b : (n,) array_like, optional
+        Default 0.
+    V : (p, n) array_like, optional
+        Readout weights, default a (2, n) matrix of ones / n.
+    c : (p,) array_like, optional
+        Readout bias, default 0.
+
+    Returns
+    -------
+    (torch.nn.RNN, torch.nn.Linear)
+
+    Raises
+    ------
+    ValueError
+        On non-finite entries or shapes that do not match W.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rnn, readout = rnn_modules(np.eye(2), np.ones((2, 1)))
+    >>> tuple(rnn.weight_hh_l0.shape), tuple(readout.weight.shape)
+    ((2, 2), (2, 2))
+    """
+    W = as_square_matrix(W)
+    n = W.shape[0]
+    U = as_finite_array(U, "U", ndim=2, shape=(n, None))
+    b = np.zeros(n) if b is None else as_finite_array(b, "b", ndim=1, shape=(n,))
+    V = np.ones((2, n)) / n if V is None else as_finite_array(V, "V", ndim=2, shape=(None, n))
+    c = np.zeros(V.shape[0]) if c is None else as_finite_array(c, "c", ndim=1, shape=(V.shape[0],))
+    rnn = torch.nn.RNN(U.shape[1], n, nonlinearity="tanh", dtype=torch.float64)
+    readout = torch.nn.Linear(n, V.shape[0], dtype=torch.float64)
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.as_tensor(W))
+        rnn.weight_ih_l0.copy_(torch.as_tensor(U))
+        rnn.bias_ih_l0.copy_(torch.as_tensor(b))
+        rnn.bias_hh_l0.zero_()
+        readout.weight.copy_(torch.as_tensor(V))
+        readout.bias.copy_(torch.as_tensor(c))
+    return rnn, readout
+
+
+def _params(rnn, readout):
+    return {
+        "W": rnn.weight_hh_l0,
+        "U": rnn.weight_ih_l0,
+        "b_ih": rnn.bias_ih_l0,
+        "b_hh": rnn.bias_hh_l0,
+        "V": readout.weight,
+        "c": readout.bias,
+    }
+
+
+def _check_sequence(rnn, readout, inputs, targets, loss_steps):
+    x = torch.as_tensor(as_finite_array(inputs, "inputs", ndim=2, shape=(None, rnn.input_size)))
+    T = x.shape[0]
+    if T < 1:
+        raise ValueError("inputs must have at least one step")
+    y = np.asarray(targets)
+    if y.shape != (T,) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"targets must be T = {T} integer class labels, got {targets!r}")
+    if (y < 0).any() or (y >= readout.out_features).any():
+        raise ValueError(f"targets must be in 0..{readout.out_features - 1}")
+    if loss_steps is None:
+        steps = np.arange(1, T + 1)
+    else:
+        steps = np.atleast_1d(as_lags(loss_steps, "loss_steps"))
+        if steps.size == 0 or (steps < 1).any() or (steps > T).any():
+            raise ValueError(f"loss_steps must be steps in 1..T = {T}, got {loss_steps!r}")
+    return x, torch.as_tensor(y, dtype=torch.long), steps
+
+
+def _step_loss(readout, h, target):
+    return torch.nn.functional.cross_entropy(readout(h).reshape(1, -1), target.reshape(1))
+
+
+def shared_gradients(rnn, readout, inputs, targets, loss_steps=None):
+    """Gradient of Σ_{t ∈ loss_steps} L_t on the shared parameters, through the fused ``torch.nn.RNN``.
+
+    L_t is the cross-entropy of the readout V h_t + c against ``targets[t − 1]``.
+
+    Parameters
+    ----------
+    rnn : torch.nn.RNN
+        One layer, tanh, float64 (see :func:`rnn_modules`).
+    readout : torch.nn.Linear
+    inputs : (T, m) array_like
+    targets : (T,) array_like of int
+    loss_steps : sequence of int, optional
+        Steps t (1..T) whose losses are summed; default every step.
+
+    Returns
+    -------
+    dict
+        ``{"W", "U", "b_ih", "b_hh", "V", "c"}`` → ndarray gradients, and ``"loss"``.
+
+    Raises
+    ------
+    ValueError
+        On inputs or targets that do not fit the modules, or steps outside 1..T.
+
+    References
+    ----------
+    Werbos (1990), "Backpropagation through time: what it does and how to do it",
+    Proc. IEEE 78(10).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rnn, readout = rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
+    >>> g = shared_gradients(rnn, readout, np.ones((3, 1)), [0, 1, 0])
+    >>> g["W"].shape
+    (2, 2)
+    """
+    x, y, steps = _check_sequence(rnn, readout, inputs, targets, loss_steps)
+    params = _params(rnn, readout)
+    out, _ = rnn(x)
+    loss = sum(_step_loss(readout, out[t - 1], y[t - 1]) for t in steps)
+    grads = torch.autograd.grad(loss, list(params.values()))
+    result = {k: g.detach().numpy().copy() for k, g in zip(params, grads)}
+    result["loss"] = loss.item()
+    return result
+
+
+def per_loss_gradients(rnn, readout, inputs, targets, loss_steps=None):
+    """Gradient of each L_t *alone* on the shared parameters (one backward pass per t).
+
+    Parameters
+    ----------
+    rnn, readout, inputs, targets, loss_steps
+        As in :func:`shared_gradients`.
+
+    Returns
+    -------
+    dict
+        name → ndarray of shape (len(loss_steps), *parameter shape): row i is ∂L_{t_i}/∂θ.
+
+    Raises
+    ------
+    ValueError
+        As in :func:`shared_gradients`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rnn, readout = rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
+    >>> per_loss_gradients(rnn, readout, np.ones((3, 1)), [0, 1, 0])["W"].shape
+    (3, 2, 2)
+    """
+    x, y, steps = _check_sequence(rnn, readout, inputs, targets, loss_steps)
+    params = _params(rnn, readout)
+    out, _ = rnn(x)
+    rows = {k: [] for k in params}
+    for t in steps:
+        loss = _step_loss(readout, out[t - 1], y[t - 1])
+        grads = torch.autograd.grad(loss, list(params.values()), retain_graph=True)
+        for k, g in zip(params, grads):
+            rows[k].append(g.detach().numpy().copy())
+    return {k: np.stack(v) for k, v in rows.items()}
+
+
+def untied_gradients(rnn, readout, inputs, targets, loss_steps=None):
+    """Per-loss, per-step gradients: unroll with one ``torch.nn.RNNCell`` and readout copy per step.
+
+    Step k uses its own ``torch.nn.RNNCell`` (weights copied from ``rnn``) and its own copy of
+    the readout, so ∂L_t/∂(copy k) is the step-k term of ∂L_t/∂θ: for W it is
+    diag(φ'(a_k)) J(t,k)ᵀ g_t h_{k−1}ᵀ, the lag-(t − k) term. Measured by autograd.
+
+    Parameters
+    ----------
+    rnn, readout, inputs, targets, loss_steps
+        As in :func:`shared_gradients`.
+
+    Returns
+    -------
+    dict
+        name → ndarray of shape (len(loss_steps), T, *parameter shape): entry [i, k − 1] is
+        the gradient of L_{t_i} on the copy of the parameter used at step k; also
+        ``"states"`` (T + 1, n) h_0..h_T and ``"preactivations"`` (T, n) a_1..a_T of the run,
+        and ``"grad_output"`` (len(loss_steps), n): g_t = ∂L_t/∂h_t.
+
+    Raises
+    ------
+    ValueError
+        As in :func:`shared_gradients`.
+
+    References
+    ----------
+    Werbos (1990), Proc. IEEE 78(10) (the unrolled network); Pascanu, Mikolov & Bengio
+    (2013), ICML, eqs. 3–5 (the sum over temporal components).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rnn, readout = rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
+    >>> g = untied_gradients(rnn, readout, np.ones((3, 1)), [0, 1, 0])
+    >>> g["W"].shape  # (losses, steps, n, n)
+    (3, 3, 2, 2)
+    >>> bool((g["W"][0, 1:] == 0).all())  # L_1 does not depend on W at steps 2 and 3
+    True
+    """
+    x, y, steps = _check_sequence(rnn, readout, inputs, targets, loss_steps)
+    T, n = x.shape[0], rnn.hidden_size
+    cells, heads = [], []
+    for _ in range(T):
+        cell = torch.nn.RNNCell(rnn.input_size, n, nonlinearity="tanh", dtype=torch.float64)
+        with torch.no_grad():
+            cell.weight_hh.copy_(rnn.weight_hh_l0)
+            cell.weight_ih.copy_(rnn.weight_ih_l0)
+            cell.bias_ih.copy_(rnn.bias_ih_l0)
+            cell.bias_hh.copy_(rnn.bias_hh_l0)
+        cells.append(cell)
+        heads.append(copy.deepcopy(readout))
+    h = torch.zeros(n, dtype=torch.float64)
+    states, pre = [h], []
+    for k in range(T):
+        c = cells[k]
+        pre.append(
+            torch.nn.functional.linear(h, c.weight_hh)
+            + torch.nn.functional.linear(x[k], c.weight_ih, c.bias_ih + c.bias_hh)
+        )
+        h = c(x[k], h)
+        states.append(h)
+    names = {
+        "W": [c.weight_hh for c in cells],
+        "U": [c.weight_ih for c in cells],
+        "b_ih": [c.bias_ih for c in cells],
+        "b_hh": [c.bias_hh for c in cells],
+        "V": [r.weight for r in heads],
+        "c": [r.bias for r in heads],
+    }
+    flat = [p for plist in names.values() for p in plist]
+    out = {k: np.zeros((len(steps), T) + tuple(v[0].shape)) for k, v in names.items()}
+    grad_output = np.zeros((len(steps), n))
+    for i, t in enumerate(steps):
+        loss = _step_loss(heads[t - 1], states[t], y[t - 1])
+        grads = torch.autograd.grad(
+            loss, flat + [states[t]], retain_graph=True, allow_unused=True
+        )
+        j = 0
+        for k, plist in names.items():
+            for step in range(T):
+                g = grads[j]
+                if g is not None:
+                    out[k][i, step] = g.detach().numpy()
+                j += 1
+        grad_output[i] = grads[-1].detach().numpy()
+    with torch.no_grad():
+        out["states"] = torch.stack(states).numpy().copy()
+        out["preactivations"] = torch.stack(pre).numpy().copy()
+    out["grad_output"] = grad_output
+    return out
+
+
+def input_gradients(rnn, readout, inputs, target):
+    """∂L_T/∂x_k for every k and g_T = ∂L_T/∂h_T, by autograd through the fused module.
+
+    L_T is the cross-entropy of the readout at the last step against ``target``. Works for
+    ``torch.nn.RNN`` and ``torch.nn.LSTM`` (one layer, float64).
+
+    Parameters
+    ----------
+    rnn : torch.nn.RNN or torch.nn.LSTM
+    readout : torch.nn.Linear
+    inputs : (T, m) array_like
+    target : int
+
+    Returns
+    -------
+    dict
+        ``"inputs"``: ndarray (T, m), row k − 1 is ∂L_T/∂x_k; ``"grad_output"``: (n,) g_T;
+        ``"loss"``: float.
+
+    Raises
+    ------
+    ValueError
+        On inputs that do not fit the module or a target outside the classes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rnn, readout = rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
+    >>> input_gradients(rnn, readout, np.ones((4, 1)), 1)["inputs"].shape
+    (4, 1)
+    """
+    x = as_finite_array(inputs, "inputs", ndim=2, shape=(None, rnn.input_size))
+    if x.shape[0] < 1:
+        raise ValueError("inputs must have at least one step")
+    if not (isinstance(target, (int, np.integer)) and 0 <= target < readout.out_features):
+        raise ValueError(f"target must be a class in 0..{readout.out_features - 1}, got {target!r}")
+    xt = torch.as_tensor(x).clone().requires_grad_(True)
+    out, _ = rnn(xt)
+    loss = _step_loss(readout, out[-1], torch.as_tensor(int(target)))
+    gx, gout = torch.autograd.grad(loss, [xt, out])
+    return {
+        "inputs": gx.detach().numpy().copy(),
+        "grad_output": gout[-1].detach().numpy().copy(),
+        "loss": loss.item(),
+    }
+
+
+def run_states(rnn, inputs):
+    """States h_0..h_T and pre-activations a_1..a_T of a one-layer tanh ``torch.nn.RNN``.
+
+    Parameters
+    ----------
+    rnn : torch.nn.RNN
+    inputs : (T, m) array_like
+
+    Returns
+    -------
+    (states, preactivations) : ndarrays of shapes (T + 1, n) and (T, n)
+
+    Raises
+    ------
+    ValueError
+        On inputs that do not fit the module.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> h, a = run_states(rnn_modules(np.eye(1), np.ones((1, 1)))[0], np.zeros((2, 1)))
+    >>> h.tolist(), a.tolist()
+    ([[0.0], [0.0], [0.0]], [[0.0], [0.0]])
+    """
+    x = torch.as_tensor(as_finite_array(inputs, "inputs", ndim=2, shape=(None, rnn.input_size)))
+    with torch.no_grad():
+        out, _ = rnn(x)
+        h = torch.cat([torch.zeros(1, rnn.hidden_size, dtype=out.dtype), out])
+        a = (
+            h[:-1] @ rnn.weight_hh_l0.T
+            + x @ rnn.weight_ih_l0.T
+            + rnn.bias_ih_l0
+            + rnn.bias_hh_l0
+        )
+    return h.numpy().copy(), a.numpy().copy()
+
+
+# --------------------------------------------------------------------------------------
+# Part 2: the agreement task
+# --------------------------------------------------------------------------------------
+
+SUBJECTS = ("cat", "cats")
+VERBS = ("was", "were")
+
+
+@dataclass(frozen=True)
+class AgreementConfig:
+    """Everything that defines one training run except the model kind, D and the seed.
+
+    Attributes
+    ----------
+    hidden_size : int
+        Same for the RNN and the LSTM.
+    n_fillers : int
+        Size of the filler vocabulary ("which", "was", "gray", "and", ...).
+    steps : int
+        Adam steps (the training budget, the same for both models).
+    batch_size : int
+        Fresh sequences per step.
+    learning_rate : float
+    clip_norm : float
+        Gradient-norm clipping (Pascanu et al. 2013), the same for both models.
+    lstm_forget_bias : float or None
+        Value of the LSTM's forget-gate ``bias_ih`` entries at initialisation (None: PyTorch's
+        default). 1.0 is the usual recommendation (Gers et al. 2000; Jozefowicz et al. 2015).
+    n_test : int
+        Held-out sequences per (model, D, seed) for the accuracy.
+    n_grad : int
+        Sequences over which the gradient reaching the subject token is averaged.
+    test_seed : int
+        Seed of the held-out data (shared by all runs, disjoint from training seeds).
+    """
+
+    hidden_size: int = 16
+    n_fillers: int = 8
+    steps: int = 1500
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    clip_norm: float = 1.0
+    lstm_forget_bias: float | None = 1.0
+    n_test: int = 500
+    n_grad: int = 100
+    test_seed: int = 2_000_003
+
+    def __post_init__(self):
+        for name in ("hidden_size", "n_fillers", "steps", "batch_size", "n_test", "n_grad"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        as_positive_float(self.learning_rate, "learning_rate")
+        as_positive_float(self.clip_norm, "clip_norm")
+
+
+def vocabulary(n_fillers=8):
+    """Token names: the two subjects, the fillers, and the verb slot (one-hot order).
+
+    Examples
+    --------
+    >>> vocabulary(2)
+    ('cat', 'cats', 'filler0', 'filler1', '<verb>')
+    """
+    if isinstance(n_fillers, bool) or not isinstance(n_fillers, (int, np.integer)) or n_fillers < 1:
+        raise ValueError(f"n_fillers must be a positive integer, got {n_fillers!r}")
+    return SUBJECTS + tuple(f"filler{i}" for i in range(n_fillers)) + ("<verb>",)
+
+
+def make_sequences(distance, n, *, n_fillers=8, seed=0):
+    """n agreement sequences at distance D: subject, D fillers, verb slot (one-hot, numpy).
+
+    Labels are balanced exactly (n // 2 plural, shuffled); fillers are i.i.d. uniform. The
+    sequence for label y is [subject_y, f_1, ..., f_D, <verb>] and the model must predict
+    VERBS[y] at the verb slot, D + 1 steps after the subject.
+
+    Parameters
+    ----------
+    distance : int
+        D ≥ 0 filler tokens.
+    n : int
+        Number of sequences, ≥ 1.
+    n_fillers : int
+    seed : int
+        Seed of ``numpy.random.default_rng``: same seed, same data.
+
+    Returns
+    -------
+    (inputs, labels) : ndarray (n, D + 2, 3 + n_fillers) float64, ndarray (n,) int64
+
+    Raises
+    ------
+    ValueError
+        For a negative D, n < 1 or a bad filler count.
+
+    Examples
+    --------
+    >>> x, y = make_sequences(3, 4, n_fillers=2, seed=0)
+    >>> x.shape, sorted(y.tolist())
+    ((4, 5, 5), [0, 0, 1, 1])
+    """
+    D = int(as_lags(distance, "distance"))
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    vocab = vocabulary(n_fillers)
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(n) % 2).astype(np.int64)
+    fillers = rng.integers(0, n_fillers, size=(n, D))
+    x = np.zeros((n, D + 2, len(vocab)))
+    rows = np.arange(n)
+    x[rows, 0, labels] = 1.0
+    for j in range(D):
+        x[rows, 1 + j, 2 + fillers[:, j]] = 1.0
+    x[:, -1, len(vocab) - 1] = 1.0
+    return x, labels
+
+
+class AgreementModel(torch.nn.Module):
+    """``torch.nn.RNN`` (tanh) or ``torch.nn.LSTM`` and a ``torch.nn.Linear`` readout at the last step.
+
+    Parameters
+    ----------
+    kind : {"rnn", "lstm"}
+    vocab_size : int
+        Size of the one-hot input.
+    hidden_size : int
+    lstm_forget_bias : float, optional
+        Forget-gate entries of the LSTM's ``bias_ih_l0`` (gate order i, f, g, o).
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind.
+    """
+
+    def __init__(self, kind, vocab_size, hidden_size, lstm_forget_bias=None):
+        super().__init__()
+        if kind not in ("rnn", "lstm"):
+            raise ValueError(f"kind must be 'rnn' or 'lstm', got {kind!r}")
+        self.kind = kind
+        opts = dict(batch_first=True, dtype=torch.float64)
+        if kind == "rnn":
+            self.rnn = torch.nn.RNN(vocab_size, hidden_size, nonlinearity="tanh", **opts)
+        else:
+            self.rnn = torch.nn.LSTM(vocab_size, hidden_size, **opts)
+            if lstm_forget_bias is not None:
+                with torch.no_grad():
+                    self.rnn.bias_ih_l0[hidden_size : 2 * hidden_size] = lstm_forget_bias
+        self.readout = torch.nn.Linear(hidden_size, 2, dtype=torch.float64)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.readout(out[..., -1, :])
+
+
+def build_model(kind, config=None, seed=0):
+    """A freshly initialised agreement model, deterministic in ``seed``.
+
+    PyTorch's default initialisation (uniform ±1/√n) for both models, drawn inside
+    ``torch.random.fork_rng`` after ``torch.manual_seed(seed)`` so that the global RNG is
+    left untouched; for the LSTM, the forget-gate bias is set as in ``config``.
+
+    Parameters
+    ----------
+    kind : {"rnn", "lstm"}
+    config : AgreementConfig, optional
+    seed : int
+
+    Returns
+    -------
+    AgreementModel
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind.
+
+    Examples
+    --------
+    >>> model = build_model("lstm", AgreementConfig(hidden_size=4), seed=0)
+    >>> type(model.rnn).__name__, model.rnn.hidden_size
+    ('LSTM', 4)
+    """
+    config = AgreementConfig() if config is None else config
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed))
+        return AgreementModel(
+            kind,
+            len(vocabulary(config.n_fillers)),
+            config.hidden_size,
+            config.lstm_forget_bias,
+        )
+
+
+def subject_gradient_norm(model, inputs, labels):
+    """Mean over sequences of ‖∂L_i/∂x_{i,1}‖₂: the gradient that reaches the subject token.
+
+    L_i is the cross-entropy at the verb slot of sequence i; sequences do not interact, so
+    the gradient of Σ_i L_i with respect to the batch of inputs, row (i, 1), is ∂L_i/∂x_{i,1}.
+
+    Parameters
+    ----------
+    model : AgreementModel
+    inputs : ndarray (N, D + 2, vocab)
+    labels : ndarray (N,)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> x, y = make_sequences(3, 4, seed=0)
+    >>> subject_gradient_norm(build_model("rnn", seed=0), x, y) > 0
+    True
+    """
+    x = torch.as_tensor(inputs).clone().requires_grad_(True)
+    loss = torch.nn.functional.cross_entropy(model(x), torch.as_tensor(labels), reduction="sum")
+    (g,) = torch.autograd.grad(loss, [x])
+    return float(g[:, 0, :].norm(dim=1).mean())
+
+
+def evaluate(model, inputs, labels):
+    """Number of correct verb predictions and number of sequences.
+
+    Returns
+    -------
+    (int, int)
+
+    Examples
+    --------
+    >>> x, y = make_sequences(3, 10, seed=0)
+    >>> evaluate(build_model("rnn", seed=0), x, y)[1]
+    10
+    """
+    with torch.no_grad():
+        pred = model(torch.as_tensor(inputs)).argmax(dim=1).numpy()
+    return int((pred == np.asarray(labels)).sum()), int(len(labels))
+
+
+def wilson_interval(successes, trials, confidence=0.99):
+    """Wilson score interval for a binomial proportion.
+
+    Hypotheses: ``successes`` ~ Binomial(trials, p), independent trials. Conclusion: the
+    interval covers p with probability ≈ ``confidence`` (close to nominal even near 0 and 1,
+    unlike the Wald interval).
+
+    Parameters
+    ----------
+    successes : int
+        0 ≤ successes ≤ trials.
+    trials : int
+        ≥ 1.
+    confidence : float
+        In (0, 1).
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper end, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        On counts that are not integers with 0 ≤ successes ≤ trials, trials ≥ 1, or a
+        confidence outside (0, 1).
+
+    References
+    ----------
+    Wilson (1927), "Probable inference, the law of succession, and statistical inference",
+    JASA 22(158); Brown, Cai & DasGupta (2001), Statistical Science 16(2).
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(50, 100, 0.95)
+    >>> round(lo, 4), round(hi, 4)
+    (0.4038, 0.5962)
+    """
+    for name, v in (("successes", successes), ("trials", trials)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError(f"{name} must be an integer, got {v!r}")
+    if trials < 1 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 ≤ successes ≤ trials and trials ≥ 1, got {successes}/{trials}")
+    if not (isinstance(confidence, (float, int)) and 0.0 < confidence < 1.0):
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    p = successes / trials
+    denom = 1.0 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denom
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return low, high
+
+
+def train_model(kind, distance, seed, config=None, *, record_every=None):
+    """Train one agreement model at distance D; deterministic in (kind, D, seed, config).
+
+    Adam on the cross-entropy at the verb slot, a fresh batch of sequences per step from
+    ``numpy.random.default_rng`` seeded by (seed, D), gradient-norm clipping; same recipe and
+    budget for the RNN and the LSTM.
+
+    Parameters
+    ----------
+    kind : {"rnn", "lstm"}
+    distance : int
+    seed : int
+    config : AgreementConfig, optional
+    record_every : int, optional
+        Also measure the subject gradient every this many steps.
+
+    Returns
+    -------
+    (AgreementModel, dict)
+        The trained model and a history: ``"subject_grad_init"``, ``"subject_grad_trained"``,
+        ``"subject_grad_during"`` (list of [step, value]), ``"seconds"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind or a bad distance.
+
+    References
+    ----------
+    Kingma & Ba (2015), "Adam: a method for stochastic optimization", ICLR; Pascanu,
+    Mikolov & Bengio (2013), ICML, §3.2 (gradient-norm clipping).
+
+    Examples
+    --------
+    >>> config = AgreementConfig(hidden_size=4, steps=2, batch_size=4, n_grad=4)
+    >>> m1, h1 = train_model("rnn", 3, 0, config)
+    >>> m2, h2 = train_model("rnn", 3, 0, config)
+    >>> h1["subject_grad_trained"] == h2["subject_grad_trained"]  # deterministic
+    True
+    """
+    config = AgreementConfig() if config is None else config
+    D = int(as_lags(distance, "distance"))
+    model = build_model(kind, config, seed)
+    probe_x, probe_y = make_sequences(
+        D, config.n_grad, n_fillers=config.n_fillers, seed=config.test_seed + 1
+    )
+    history = {"subject_grad_init": subject_gradient_norm(model, probe_x, probe_y)}
+    history["subject_grad_during"] = [[0, history["subject_grad_init"]]]
+    opt = _Adam(list(model.parameters()), config.learning_rate)
+    rng = np.random.default_rng([int(seed), D])
+    start = time.perf_counter()
+    for step in range(1, config.steps + 1):
+        x, y = make_sequences(D, config.batch_size, n_fillers=config.n_fillers, seed=rng)
+        loss = torch.nn.functional.cross_entropy(model(torch.as_tensor(x)), torch.as_tensor(y))
+        grads = torch.autograd.grad(loss, opt.params)
+        opt.step(_clipped(grads, config.clip_norm))
+        if record_every and step % record_every == 0:
+            history["subject_grad_during"].append(
+                [step, subject_gradient_norm(model, probe_x, probe_y)]
+            )
+    history["seconds"] = time.perf_counter() - start
+    history["subject_grad_trained"] = subject_gradient_norm(model, probe_x, probe_y)
+    return model, history
+
+
+def _clipped(grads, max_norm):
+    """Scale the gradients so that their joint 2-norm is at most ``max_norm`` (as
+    ``torch.nn.utils.clip_grad_norm_``)."""
+    total = torch.sqrt(sum((g * g).sum() for g in grads))
+    factor = min(1.0, max_norm / (float(total) + 1e-6))
+    return [g * factor for g in grads]
+
+
+class _Adam:
+    """Adam (Kingma & Ba 2015, Algorithm 1; β = (0.9, 0.999), ε = 1e-8), as ``torch.optim.Adam``.
+
+    Written out here because constructing a ``torch.optim`` optimizer imports
+    ``torch._dynamo`` (about 5 s), which would dominate the fast test.
+    """
+
+    def __init__(self, params, lr, betas=(0.9, 0.999), eps=1e-8):
+        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
+        self.m = [torch.zeros_like(p) for p in params]
+        self.v = [torch.zeros_like(p) for p in params]
+        self.t = 0
+
+    @torch.no_grad()
+    def step(self, grads):
+        self.t += 1
+        b1, b2 = self.betas
+        c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            m.mul_(b1).add_(g, alpha=1.0 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1.0 - b2)
+            p.addcdiv_(m / c1, (v / c2).sqrt_().add_(self.eps), value=-self.lr)
+
+
+def trained_rnn_arrays(model):
+    """W, U, b (= bias_ih + bias_hh) of a trained tanh agreement RNN, as numpy float64.
+
+    Raises
+    ------
+    ValueError
+        If the model is not the vanilla RNN.
+
+    Examples
+    --------
+    >>> sorted(trained_rnn_arrays(build_model("rnn", AgreementConfig(hidden_size=3))))
+    ['U', 'W', 'b']
+    """
+    if getattr(model, "kind", None) != "rnn":
+        raise ValueError("trained_rnn_arrays needs the vanilla RNN agreement model")
+    r = model.rnn
+    return {
+        "W": r.weight_hh_l0.detach().numpy().copy(),
+        "U": r.weight_ih_l0.detach().numpy().copy(),
+        "b": (r.bias_ih_l0 + r.bias_hh_l0).detach().numpy().copy(),
+    }
+
+
+def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_models=False):
+    """Accuracy and subject gradient against D for the RNN and the LSTM, several seeds.
+
+    For each model kind, distance D and seed s = 0..seeds − 1: train (:func:`train_model`),
+    evaluate on ``config.n_test`` held-out sequences (the same for every run at that D), and
+    measure the gradient reaching the subject token at initialisation and after training.
+    Accuracies are pooled over seeds (``mean`` = correct / (seeds·n_test)) with a Wilson
+    interval at ``confidence`` on the pooled count: it states the test-set uncertainty of the
+    trained models; seed-to-seed spread is in ``per_seed``.
+
+    Parameters
+    ----------
+    distances : sequence of int
+    seeds : int
+        Number of seeds (0..seeds − 1).
+    config : AgreementConfig, optional
+    confidence : float
+    keep_models : bool
+        Also return the trained models under ``"models"`` (not JSON-serialisable).
+
+    Returns
+    -------
+    dict
+        ``{"distances", "seeds", "rnn": {"mean", "ci_low", "ci_high"}, "lstm": {...},
+        "subject_grad": {"rnn", "lstm"}, "subject_grad_trained": {"rnn", "lstm"},
+        "per_seed": {...}, "config": {...}, "confidence", "seconds"}``; subject gradients
+        are geometric means over seeds.
+
+    Raises
+    ------
+    ValueError
+        On bad distances or seeds.
+
+    Examples
+    --------
+    >>> config = AgreementConfig(hidden_size=4, steps=2, batch_size=4, n_test=10, n_grad=4)
+    >>> r = run_experiment([1], 1, config)
+    >>> sorted(accuracy_payload(r))
+    ['distances', 'lstm', 'rnn', 'seeds', 'subject_grad', 'subject_grad_trained']
+    """
+    config = AgreementConfig() if config is None else config
+    distances = [int(d) for d in np.atleast_1d(as_lags(distances, "distances"))]
+    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    start = time.perf_counter()
+    result = {"distances": distances, "seeds": int(seeds)}
+    per_seed = {}
+    models = {}
+    grads, grads_trained = {}, {}
+    for kind in ("rnn", "lstm"):
+        summary = {"mean": [], "ci_low": [], "ci_high": []}
+        grads[kind], grads_trained[kind] = [], []
+        per_seed[kind] = {"accuracy": [], "subject_grad": [], "subject_grad_trained": [],
+                          "seconds": []}
+        for D in distances:
+            test_x, test_y = make_sequences(
+                D, config.n_test, n_fillers=config.n_fillers, seed=config.test_seed
+            )
+            correct, total, accs, g0, g1, secs = 0, 0, [], [], [], []
+            for seed in range(seeds):
+                model, hist = train_model(kind, D, seed, config)
+                c, n = evaluate(model, test_x, test_y)
+                correct, total = correct + c, total + n
+                accs.append(c / n)
+                g0.append(hist["subject_grad_init"])
+                g1.append(hist["subject_grad_trained"])
+                secs.append(hist["seconds"])
+                if keep_models:
+                    models[(kind, D, seed)] = model
+            lo, hi = wilson_interval(correct, total, confidence)
+            summary["mean"].append(correct / total)
+            summary["ci_low"].append(lo)
+            summary["ci_high"].append(hi)
+            grads[kind].append(_geometric_mean(g0))
+            grads_trained[kind].append(_geometric_mean(g1))
+            per_seed[kind]["accuracy"].append(accs)
+            per_seed[kind]["subject_grad"].append(g0)
+            per_seed[kind]["subject_grad_trained"].append(g1)
+            per_seed[kind]["seconds"].append(secs)
+        result[kind] = summary
+    result["subject_grad"] = grads
+    result["subject_grad_trained"] = grads_trained
+    result["per_seed"] = per_seed
+    result["config"] = asdict(config)
+    result["confidence"] = confidence
+    result["seconds"] = time.perf_counter() - start
+    if keep_models:
+        result["models"] = models
+    return result
+
+
+def _geometric_mean(values):
+    v = np.asarray(values, dtype=float)
+    if (v <= 0).any():
+        return float(np.exp(np.mean(np.log(np.maximum(v, 1e-300)))))
+    return float(np.exp(np.mean(np.log(v))))
+
+
+def accuracy_payload(result):
+    """The ``"agreement_accuracy"`` payload of a :func:`run_experiment` result (figure data).
+
+    Returns
+    -------
+    dict
+        ``{"distances", "seeds", "rnn": {"mean", "ci_low", "ci_high"}, "lstm": {...},
+        "subject_grad": {"rnn", "lstm"}, "subject_grad_trained": {"rnn", "lstm"}}``.
+    """
+    keys = ("distances", "seeds", "rnn", "lstm", "subject_grad", "subject_grad_trained")
+    return {k: result[k] for k in keys}
+
+
+def details_payload(result, version):
+    """Per-seed numbers, configuration and timing of a :func:`run_experiment` result."""
+    keys = ("per_seed", "config", "confidence", "seconds", "distances", "seeds")
+    return {"version": version, **{k: result[k] for k in keys}}
+
+
+#: The fast version that runs by default: 1 seed, hidden size 8, D ∈ {2, 30}, 300 steps.
+FAST_CONFIG = AgreementConfig(hidden_size=8, steps=300, n_test=400, n_grad=50)
+FAST_DISTANCES = (2, 30)
+FAST_SEEDS = 1
+#: The full experiment (``pytest -m slow``): hidden size 16, 1500 Adam steps, 3 seeds.
+SLOW_CONFIG = AgreementConfig()
+SLOW_DISTANCES = (2, 5, 10, 20, 30, 45, 60)
+SLOW_SEEDS = 3
