@@ -41,8 +41,11 @@ def load_results(path):
         raise ValueError(f"{path}: {exc}") from None
 
 
-def _answer(results):
-    """(text, note): the output of ``theory.answer.render`` if that module exists."""
+def _answer(results, figures_folder=None):
+    """(text, note): the output of ``theory.answer.render`` if that module exists.
+
+    Its own figures (``theory.answer.draw_figures``) are drawn into ``figures_folder``.
+    """
     import importlib
 
     try:
@@ -57,7 +60,12 @@ def _answer(results):
     if not callable(render):
         return None, "ANSWER.md not written: theory.answer has no render(results) function"
     try:
-        text = render(decode(results))
+        decoded = decode(results)
+        figures = None
+        draw = getattr(answer, "draw_figures", None)
+        if figures_folder is not None and callable(draw):
+            figures = {k: f"figures/{v}" for k, v in draw(decoded, figures_folder).items()}
+        text = render(decoded, figures) if figures else render(decoded)
     except Exception as exc:  # noqa: BLE001
         return None, f"ANSWER.md not written: theory.answer.render raised {type(exc).__name__}: {exc}"
     if not isinstance(text, str):
@@ -92,7 +100,7 @@ def render_into(results, folder):
     if plain:
         notes.append("data recorded without a figure (kept in results.json): "
                      + ", ".join(f"`{k}`" for k in plain))
-    answer, note = _answer(results)
+    answer, note = _answer(results, folder / "figures")
     if answer is not None:
         (folder / "ANSWER.md").write_text(answer, encoding="utf-8")
     if note:
