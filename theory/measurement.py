@@ -24,6 +24,8 @@ _TINY, _HUGE = 1e-250, 1e250
 # A segment holds about 5 stacks of segment_length × n × n doubles (copies of the run, the
 # autograd graph, the products): cap segment_length·n² so that memory stays ~0.2 GB at any n.
 _SEGMENT_ELEMENTS = 2**22
+# States and inputs of one run are kept (T·n doubles): refuse runs beyond 2 GiB of them.
+_MAX_RUN_ELEMENTS = 2**28
 _TORCH_CELL_NONLINEARITIES = ("tanh", "relu")
 
 
@@ -76,6 +78,8 @@ def _prepare(W, activation, T, inputs, U, b, h0):
         T = int(as_lags(T, "T"))
         if U is not None:
             raise ValueError("U was given without inputs")
+        if T + 1 > _MAX_RUN_ELEMENTS:
+            raise ValueError(f"T = {T} is too large (limit {_MAX_RUN_ELEMENTS:,} steps)")
         inputs, U = np.zeros((T, 1)), np.zeros((n, 1))
     else:
         inputs = as_finite_array(inputs, "inputs", ndim=2)
@@ -85,6 +89,11 @@ def _prepare(W, activation, T, inputs, U, b, h0):
         if U is None:
             raise ValueError("inputs were given without U")
         U = as_finite_array(U, "U", ndim=2, shape=(n, inputs.shape[1]))
+    if (T + 1) * (n + inputs.shape[1]) > _MAX_RUN_ELEMENTS:
+        raise ValueError(
+            f"T = {T} is too large: one run of n = {n} units would store "
+            f"{(T + 1) * n:,} state entries (limit {_MAX_RUN_ELEMENTS:,}); split the sequence"
+        )
     b = np.zeros(n) if b is None else as_finite_array(b, "b", ndim=1, shape=(n,))
     h0 = np.zeros(n) if h0 is None else as_finite_array(h0, "h0", ndim=1, shape=(n,))
     return W, phi, T, inputs, U, b, h0
@@ -133,6 +142,13 @@ def _run_forward(rec, x, h0):
         for t in range(T):
             states[t + 1] = rec.step(x[t], states[t])
         pre = rec.preactivation(x, states[:-1]) if T else states[:0]
+    finite = torch.isfinite(states).all(dim=1)
+    if not bool(finite.all()):
+        step = int((~finite).nonzero()[0, 0])
+        raise ValueError(
+            f"the forward pass overflowed float64 at step t = {step} (h_t is not finite); "
+            "W, U, b or the inputs are too large for this activation"
+        )
     return states, pre
 
 
