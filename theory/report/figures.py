@@ -96,7 +96,10 @@ def _fmt(v):
 
 
 def _subtitle(ax, text):
-    ax.set_title(text, loc="left", fontsize=11, color="#444444")
+    # Wrapped so that a long description never runs off the slide.
+    import textwrap
+
+    ax.set_title(textwrap.fill(text, 105), loc="left", fontsize=11, color="#444444")
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -228,10 +231,17 @@ def draw_gated(fig, p):
     if not drawn:
         raise ValueError("none of 'rnn', 'lstm', 'gru' is present")
     ax.set_xlabel(r"lag $\ell$ (steps back in time)")
-    ax.set_ylabel(str(p.get("quantity") or "log gradient norm"))
+    # The payload's "quantity" is a sentence: too long for an axis label, so it goes in the
+    # subtitle and the axis says what is plotted.
+    ax.set_ylabel(r"$\log\,\|\partial s_T/\partial s_{T-\ell}\|_2$  (natural log)")
     ax.legend(loc="best")
+    parts = []
     if "hidden_size" in p:
-        _subtitle(ax, f"hidden size = {_fmt(p['hidden_size'])}")
+        parts.append(f"hidden size = {_fmt(p['hidden_size'])}")
+    if p.get("quantity"):
+        parts.append(str(p["quantity"]))
+    if parts:
+        _subtitle(ax, "; ".join(parts))
 
 
 def draw_agreement(fig, p):
