@@ -233,7 +233,7 @@ def draw_gated(fig, p):
     ax.set_xlabel(r"lag $\ell$ (steps back in time)")
     # The payload's "quantity" is a sentence: too long for an axis label, so it goes in the
     # subtitle and the axis says what is plotted.
-    ax.set_ylabel(r"$\log\,\|\partial s_T/\partial s_{T-\ell}\|_2$  (natural log)")
+    ax.set_ylabel(r"$\log\,\|\partial h_T/\partial s_{T-\ell}\|_2$  (natural log)")
     ax.legend(loc="best")
     parts = []
     if "hidden_size" in p:
