@@ -519,7 +519,7 @@ def render(results, figures=None):
     add(_figure(figures, "agreement",
                 "agreement accuracy against D with Wilson intervals (top) and the gradient "
                 "reaching the subject token at initialisation (bottom)"))
-    add(_status_line(claims, ["Q7", "Q8"]) + "\n")
+    add(_status_line(claims, ["Q7", "Q8", "Q10"]) + "\n")
     add("### The foundation bounds still hold after training\n")
     add(
         "After training, the trained `nn.RNN`'s W, U and b = b_ih + b_hh are fed to "
@@ -538,7 +538,7 @@ def render(results, figures=None):
         "| 4. no vanishing at the beginning | right with a correction | Q4 |\n"
         "| 5. vanishing at the end | right with a correction | Q5 |\n"
         "| 6./7. dependence on the subject's input | right | Q6 (with LIN1–LIN3) |\n"
-        "| experiment | measured | Q7, Q8, Q9 |\n"
+        "| experiment | measured | Q7, Q8, Q9, Q10 |\n"
     )
     return "\n".join(P)
 
