@@ -8,7 +8,7 @@ measured by autograd at initialisation and after training.
 
 The fast version (default) trains one seed at D ∈ {2, 30}, hidden size 8, 300 steps; the
 full experiment (``pytest -m slow``) trains 3 seeds at D ∈ {2, 5, 10, 20, 30, 45, 60}, hidden
-size 16, 1500 steps, and writes reports/agreement_full.json.
+size 16, 1500 steps, and writes reports/experiments/agreement_full.json.
 
 Statistics. Each Wilson interval is two-sided at 99 %: under the binomial model of the
 test set (given the trained model), it misses the true accuracy with probability ≤ 1 %. The
@@ -285,13 +285,13 @@ def test_full_agreement_experiment():
     _write_full_json(result, lr_payload, "passed")
 
 
-FULL_JSON = os.path.join("reports", "agreement_full.json")
+FULL_JSON = os.path.join("reports", "experiments", "agreement_full.json")
 FULL_NODE = "tests/test_agreement.py::test_full_agreement_experiment"
 
 
 def _write_full_json(result, lr_payload, outcome):
-    """reports/agreement_full.json, in the results.json layout ("claims", "data"), so that
-    ``python -m theory.answer reports/results.json OUT --also reports/agreement_full.json``
+    """reports/experiments/agreement_full.json, in the results.json layout ("claims", "data"), so that
+    ``python -m theory.answer reports/results.json OUT --also reports/experiments/agreement_full.json``
     merges the full experiment into the answer page. Written after the assertions ran."""
     os.makedirs(os.path.dirname(FULL_JSON), exist_ok=True)
     doc = {

@@ -289,9 +289,9 @@ def render(results, figures=None):
         "Every number below is read from the run's `results.json` (payloads recorded by the "
         "tests with `theory.evidence.record_data`, and the claims' evidence); none is typed by "
         "hand. Regenerate: run the tests (the default run writes `reports/results.json`; "
-        "`pytest -m slow tests/test_agreement.py` writes `reports/agreement_full.json`), then "
+        "`pytest -m slow tests/test_agreement.py` writes `reports/experiments/agreement_full.json`), then "
         "`python -m theory.answer reports/results.json docs/motivating-question.md --also "
-        "reports/agreement_full.json`.*\n"
+        "reports/experiments/agreement_full.json`.*\n"
     )
     commit = _get(prov, "git", "short")
     if commit or run:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .build import numbers_view
 from .render import load_results, write_report
+from .writer import EXPERIMENTS
 
 
 def main(argv=None):
@@ -34,7 +35,7 @@ def main(argv=None):
             print(json.dumps(numbers_view(results), sort_keys=True, indent=1, ensure_ascii=False))
             return 0
         out = Path(args.out) if args.out else Path(args.results).resolve().parent
-        log = write_report(results, out, carry=("partial",))
+        log = write_report(results, out, carry=("partial", EXPERIMENTS))
     except ValueError as exc:
         print(f"python -m theory.report: error: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ from .merge import merge_collection, merge_data, merge_evidence
 from .outcomes import OutcomeTally
 from .provenance import collect_provenance
 from .render import write_report
+from .writer import EXPERIMENTS
 from .scope import default_markexpr, run_scope
 
 __all__ = ["ReportPlugin"]
@@ -228,7 +229,8 @@ class ReportPlugin:
             where = f"partial run ({'; '.join(reasons)}): wrote {target} (--report-overwrite-partial)"
         else:
             where = f"full run: wrote {target}"
-        log = write_report(results, target, carry=("partial",) if scope == "partial" else ())
+        carry = ("partial", EXPERIMENTS) if scope == "partial" else (EXPERIMENTS,)
+        log = write_report(results, target, carry=carry)
         s = results["summary"]
         self.messages.append(
             f"{where} — run {results['run']['status'].upper()}; {s['claims']} claims: "
