@@ -151,3 +151,22 @@ def test_against_extended_precision_reference():
         product /= norm
     relative = np.abs(profile.log_norms - reference) / np.maximum(np.abs(reference), 1.0)
     assert relative.max() <= 1e-9, f"max relative error {relative.max():.3g} at k={relative.argmax()}"
+
+
+def test_mean_field_sweep_matches_prediction():
+    """The chunked sweep's measured rates at n = 256 match ½ log χ₁ within 0.1, the MF1
+    tolerance derived from finite-n simulations in tests/test_mean_field.py."""
+    from theory.mean_field import mean_field
+
+    sigma_ws = [0.7, 1.5, 2.5]
+    measured = theory.mean_field_rate_sweep(sigma_ws, 256, sigma_u=0.5, seed=11)
+    predicted = [mean_field("tanh", s, 0.0, 0.5).rate for s in sigma_ws]
+    assert np.all(np.abs(measured - predicted) <= 0.1), f"measured {measured}, predicted {predicted}"
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device on this machine")
+def test_mean_field_sweep_on_cuda():
+    """device='cuda' computes the same rates as the CPU (same seed), to rounding."""
+    cpu = theory.mean_field_rate_sweep([0.8, 2.0], 128, seed=5)
+    gpu = theory.mean_field_rate_sweep([0.8, 2.0], 128, seed=5, device="cuda")
+    assert np.allclose(cpu, gpu, rtol=0, atol=1e-9), (cpu, gpu)

@@ -47,7 +47,13 @@ from .mean_field import (
     mean_field,
     saturation_log_rate_bound,
 )
-from .measurement import LagProfile, fused_rnn_log_norm_h0, lag_profile, measured_jacobian
+from .measurement import (
+    LagProfile,
+    fused_rnn_log_norm_h0,
+    lag_profile,
+    mean_field_rate_sweep,
+    measured_jacobian,
+)
 from .regime import REGIME_NAMES, Regime, regime
 from .spectra import min_singular_value, singular_values, spectral_norm, spectral_radius
 
@@ -86,6 +92,7 @@ __all__ = [
     "lstm_log_jacobian_bound",
     "lyapunov_exponent_gaussian",
     "mean_field",
+    "mean_field_rate_sweep",
     "saddle_node_biases",
     "saturation_log_rate_bound",
     "tail_share",
