@@ -249,13 +249,18 @@ def test_saturated_measurement_is_not_nan(activation):
                   "U2 at 1e150")
 
 
-@pytest.mark.parametrize("activation", ["relu", "identity"])
-def test_forward_overflow_is_a_clear_error(activation):
-    n, T = 3, 20
-    W = 1e150 * _orthogonal(n)
-    inputs = np.random.default_rng(1).standard_normal((T, 1))
+@pytest.mark.parametrize("activation, W", [
+    ("identity", 1e150 * _orthogonal(3)),
+    ("relu", 1e150 * np.eye(3)),  # positive feedback: h_t ~ 1e150^t overflows at t = 4
+])
+def test_forward_overflow_is_a_clear_error(activation, W):
+    """When the forward pass itself overflows float64 (h_t reaches inf, then NaN), the
+    measurement has no true value to give: a ValueError naming the overflow, not −inf or
+    torch's LinAlgError. (relu with a rotating W whose units die every other step does not
+    overflow: its gradient is exactly 0, and −inf is right.)"""
+    inputs = np.abs(np.random.default_rng(1).standard_normal((20, 1)))
     with pytest.raises(ValueError, match="overflow"):
-        theory.lag_profile(W, activation, inputs=inputs, U=np.ones((n, 1)))
+        theory.lag_profile(W, activation, inputs=inputs, U=np.ones((3, 1)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,8 +289,10 @@ def test_scalar_rnn_trajectory_bounds_are_equalities(w, activation):
     lower = theory.log_trajectory_lower_bound(W, activation, profile.preactivations)
     np.testing.assert_array_equal(upper, lower)
     measured = profile.log_norms
+    assert not np.isnan(upper).any() and not np.isposinf(upper).any(), (w, activation, upper)
     finite = np.isfinite(upper)
-    assert np.all(np.isneginf(measured[~finite])), (w, activation)
+    # −inf exactly where a factor φ'(a_t) is 0, on both sides.
+    np.testing.assert_array_equal(np.isneginf(measured), ~finite, err_msg=f"{w}, {activation}")
     log_phi = theory.activation(activation).log_derivative(profile.preactivations[:, 0])
     with np.errstate(over="ignore"):
         cancellation = 2 * EPS * np.exp(-log_phi) if activation in ("tanh", "sigmoid") else 0.0
@@ -368,7 +375,7 @@ def test_matrix_power_norm_at_twenty_thousand_lags():
 
 @pytest.mark.slow
 def test_matrix_power_norm_at_one_hundred_thousand_lags():
-    """~4 s on one loaded core: slow."""
+    """2–4 s on one core of this machine: slow."""
     T = 10**5
     got = theory.log_matrix_power_norm(1e-100 * ROTATION, T)
     lags = np.arange(T + 1)
@@ -379,7 +386,7 @@ def test_matrix_power_norm_at_one_hundred_thousand_lags():
 @pytest.mark.slow
 @pytest.mark.parametrize("n, activation", [(1, "tanh"), (2, "identity")])
 def test_measurement_at_one_hundred_thousand_steps(n, activation):
-    """lag_profile at T = 10⁵ (about 20 s for n = 1 on one loaded core: slow): finite, and
+    """lag_profile at T = 10⁵ (7–20 s on one core of this machine: slow): finite, and
     ℓ·log c exactly for W = c·Q at rest (tanh'(0) = 1), within rounding_tolerance(ℓ, n)."""
     T, c = 10**5, 0.999
     W = c * (np.eye(1) if n == 1 else ROTATION)
@@ -391,7 +398,8 @@ def test_measurement_at_one_hundred_thousand_steps(n, activation):
 
 
 def test_huge_T_is_a_clear_error_in_measurement():
-    with pytest.raises(ValueError, match="T"):
+    """T = 10¹² steps cannot be stored: a ValueError saying T is too large (not MemoryError)."""
+    with pytest.raises(ValueError, match="too large"):
         theory.lag_profile(np.eye(2), "tanh", T=10**12)
 
 
@@ -446,11 +454,19 @@ def test_phi_returns_float64_for_any_real_input(name):
     """φ converts its input to float64 first: int and float32 inputs give float64 values equal
     to the float64 input's (identity would otherwise return the int array itself)."""
     phi = theory.activation(name)
-    want = phi.phi(np.array([-2.0, 0.0, 3.0]))
-    for a in (np.array([-2, 0, 3]), np.array([-2, 0, 3], dtype=np.float32), [-2, 0, 3]):
+    x = np.array([-2.0, 0.0, 0.3, 3.0])  # 0.3 is not a float32 value: float32 math would show
+    want, want_log = phi.phi(x), phi.log_derivative(x)
+    for a in (np.array([-2, 0, 3]), [-2, 0, 3]):
         got = phi.phi(a)
         assert got.dtype == np.float64, (name, got.dtype)
-        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(got, want[[0, 1, 3]])
+        np.testing.assert_array_equal(phi.log_derivative(a), want_log[[0, 1, 3]])
+    # A float32 input is widened first, then computed in float64: same as its float64 value.
+    x32 = x.astype(np.float32)
+    for method in (phi.phi, phi.log_derivative):
+        got = method(x32)
+        assert got.dtype == np.float64, (name, method.__name__, got.dtype)
+        np.testing.assert_array_equal(got, method(x32.astype(np.float64)))
 
 
 @pytest.mark.parametrize("bound", [theory.log_trajectory_upper_bound, theory.log_trajectory_lower_bound])
@@ -480,3 +496,91 @@ def test_a_priori_lower_bound_for_relu_and_identity():
                                       [0.0, -np.inf, -np.inf])
         _close(theory.log_lower_bound(W, "identity", lags, radius=radius),
                lags * math.log(theory.min_singular_value(W)), what="identity lower bound")
+
+
+# ---------------------------------------------------------------------------------------------
+# The regime classifier at its boundaries (γ‖W‖₂ = 1 exactly, ρ(W) = 1 exactly)
+
+
+def test_regime_flags_at_the_boundaries():
+    """γ‖W‖₂ = 1 exactly (W = I, tanh): explosion impossible, vanishing *not* guaranteed,
+    explosion not possible; linear W = I (ρ = 1): explosion impossible, not certain; each
+    flag is a bool and the Regime carries the ε it was given."""
+    at_one = theory.regime(np.eye(2), "tanh", epsilon=1e-3)
+    assert at_one.name == "explosion impossible" and at_one.horizon is None
+    assert at_one.vanishing_guaranteed is False and at_one.explosion_impossible is True
+    assert at_one.explosion_possible is False and at_one.explosion_certain is False
+    assert at_one.epsilon == 1e-3 and at_one.decay_rate == 0.0
+    linear_one = theory.regime(np.eye(2), "identity")
+    assert linear_one.name == "explosion impossible" and linear_one.explosion_certain is False
+    rotation = theory.regime(ROTATION, "identity")  # ρ = ‖W‖₂ = 1 up to rounding
+    assert rotation.explosion_certain is (rotation.spectral_radius > 1.0)
+    above = theory.regime(1.5 * np.eye(2), "tanh")
+    assert above.name == "explosion possible" and above.explosion_possible is True
+    assert above.vanishing_guaranteed is False and above.explosion_impossible is False
+    below = theory.regime(0.5 * np.eye(2), "tanh", epsilon=0.25)
+    assert below.vanishing_guaranteed is True and below.explosion_impossible is True
+    assert below.explosion_possible is False and below.horizon == 2 and below.epsilon == 0.25
+
+
+def test_regime_non_normal_nonlinear_is_not_vanishing_eventually():
+    """ρ(W) < 1 ≤ γ‖W‖₂ gives 'vanishing eventually' only for the linear RNN: with tanh the
+    nilpotent-like counterexample of tests/test_counterexamples.py shows it can grow."""
+    jordan = np.array([[0.5, 4.0], [0.0, 0.5]])
+    assert theory.regime(jordan, "identity").name == "vanishing eventually"
+    for name in ("tanh", "relu", "sigmoid"):
+        r = theory.regime(jordan, name)
+        assert r.name == "explosion possible", (name, r)
+
+
+def test_regime_reasons_state_the_deciding_numbers():
+    """Every regime's reason is a sentence with the numbers and the rule that decided it."""
+    reasons = {
+        "vanishing guaranteed": (theory.regime(0.5 * np.eye(2), "tanh"), ["γ‖W‖₂ = 0.5", "< 1", "explosion is impossible"]),
+        "explosion impossible": (theory.regime(4 * np.eye(2), "sigmoid"), ["γ‖W‖₂ = 1", "= 1", "vanishing is not guaranteed"]),
+        "explosion possible": (theory.regime(8 * np.eye(2), "sigmoid"),
+                               ["> 1", "1/γ = 4", "is necessary for explosion, not sufficient"]),
+        "explosion certain": (theory.regime(2 * np.eye(2), "identity"), ["ρ(W) = 2", "grows at rate log ρ(W) = 0.693147"]),
+        "vanishing eventually": (theory.regime(np.array([[0.5, 4.0], [0.0, 0.5]]), "identity"),
+                                 ["ρ(W) < 1 (Gelfand), so gradients vanish after a possible transient growth"]),
+    }
+    for name, (r, fragments) in reasons.items():
+        assert r.name == name, (name, r)
+        assert isinstance(r.reason, str) and str(r) == f"{r.name}: {r.reason}"
+        for fragment in fragments:
+            assert fragment in r.reason, (name, fragment, r.reason)
+        assert r.reason.endswith(fragments[-1]), (name, r.reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Activation corner points
+
+
+def test_relu_derivative_at_zero_is_zero_like_torch():
+    """PyTorch's convention relu'(0) = 0 is the theory's too (log φ'(0) = −inf), and
+    inf_{|a|≤r} relu' has the shape of r (−inf everywhere)."""
+    a = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    (grad,) = torch.autograd.grad(torch.relu(a).sum(), a)
+    relu = theory.activation("relu")
+    assert grad.tolist() == [0.0, 0.0, 0.0]
+    assert relu.derivative(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+    assert np.isneginf(relu.log_derivative(0.0))
+    assert relu.log_derivative(1e-300) == 0.0
+    inf = relu.log_inf_derivative(np.array([0.0, 1.0]))
+    assert inf.shape == (2,) and np.all(np.isneginf(inf))
+    assert np.isneginf(relu.log_inf_derivative(2.0)) and np.shape(relu.log_inf_derivative(2.0)) == ()
+
+
+def test_zero_factors_give_silent_minus_infinity():
+    """A zero factor (W = 0, relu' = 0) gives −inf, never NaN, and without numpy's
+    divide-by-zero or invalid-value warnings (0·(−inf) at ℓ = 0 is the empty product, 0)."""
+    import warnings
+
+    zero = np.zeros((2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(theory.log_upper_bound(zero, "tanh", [0, 3]), [0.0, -np.inf])
+        np.testing.assert_array_equal(theory.log_lower_bound(np.eye(2), "relu", [0, 3]), [0.0, -np.inf])
+        np.testing.assert_array_equal(theory.log_power_norm_bounds(zero, [0, 2])[1], [0.0, -np.inf])
+        bound = theory.log_trajectory_upper_bound(np.eye(2), "relu", -np.ones((3, 2)))
+        np.testing.assert_array_equal(bound, [-np.inf, -np.inf, -np.inf, 0.0])

@@ -18,6 +18,8 @@ matrices = st.fixed_dictionaries({
 def test_spectral_quantities_against_torch(W):
     t = torch.as_tensor(W)
     norm, smin, rho = theory.spectral_norm(W), theory.min_singular_value(W), theory.spectral_radius(W)
+    # Two backward-stable SVDs (LAPACK via numpy and via torch) each err by ≲ n·u·‖W‖₂
+    # (Higham 2002, §20); 16·n·u·‖W‖₂ covers both with room.
     tol = 16 * W.shape[0] * np.finfo(float).eps * max(norm, 1e-300)
     assert abs(norm - torch.linalg.matrix_norm(t, ord=2).item()) <= tol, (norm, W.shape)
     assert abs(smin - torch.linalg.matrix_norm(t, ord=-2).item()) <= tol, (smin, W.shape)
@@ -26,6 +28,7 @@ def test_spectral_quantities_against_torch(W):
 
 
 def test_spectral_radius_of_nilpotent_and_triangular():
+    # A defective 2×2 block's computed eigenvalues err by ~√u·‖W‖₂ ≈ 2e-7 (not u): hence 1e-6.
     assert theory.spectral_radius([[8.0, 8.0], [-8.0, -8.0]]) < 1e-6
     jordan = 0.9 * np.eye(30) + np.eye(30, k=1)
     assert theory.spectral_radius(jordan) == 0.9  # exact on triangular input

@@ -116,6 +116,8 @@ def check_regime_agrees(case, classify=theory.regime, record=True):
     elif r.explosion_certain:
         floor = lags * math.log(r.spectral_radius)
         tightness = float(np.max(floor[:-1] - measured[:-1])) if case.T else -np.inf
+        # lags·1e-12: ρ(W) from an eigensolver has relative error up to ~κ(V)·u (Bauer–Fike),
+        # which ℓ·log ρ multiplies by the lag; 1e-12 covers κ(V) up to ~4000.
         assert_log_le(floor, measured, tolerance + lags * 1e-12, case,
                       f"V3 '{r.name}' but the gradient grew slower than ρ(W)^ℓ ({r})")
     else:

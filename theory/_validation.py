@@ -12,13 +12,25 @@ __all__ = ["as_square_matrix", "as_lags", "as_finite_array", "as_positive_float"
 def _to_numpy(value, name):
     # torch tensors are accepted: detach and move to the CPU first, so users can pass nn weights.
     if hasattr(value, "detach") and hasattr(value, "cpu"):
-        value = value.detach().cpu().numpy()
+        try:
+            value = value.detach().cpu()
+            if value.is_floating_point():
+                # bfloat16 (and any float type numpy lacks) converts through float64, exactly.
+                value = value.double()
+            value = value.numpy()
+        except (TypeError, RuntimeError, NotImplementedError) as exc:  # sparse, meta, ...
+            raise ValueError(
+                f"{name} must be a dense tensor with readable values, got layout "
+                f"{value.layout} on device {value.device.type!r}"
+            ) from exc
     try:
         array = np.asarray(value)
     except Exception as exc:  # pragma: no cover - numpy raises many types here
-        raise ValueError(f"{name} must be array-like, got {type(value).__name__}") from exc
+        raise ValueError(
+            f"{name} must be a rectangular numeric array, got {type(value).__name__}"
+        ) from exc
     if array.dtype == object:
-        raise ValueError(f"{name} must be a numeric array, got an object array")
+        raise ValueError(f"{name} must be a numeric array, got {type(value).__name__} (an object array)")
     if np.iscomplexobj(array):
         raise ValueError(f"{name} must be real, got complex dtype {array.dtype}")
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
@@ -58,23 +70,44 @@ def as_finite_array(value, name, ndim=None, shape=None):
     return array
 
 
+# The largest lag that int64 holds; float lags are compared with 2**63 (exact in float64).
+_MAX_LAG = np.iinfo(np.int64).max
+
+
 def as_lags(lag, name="lag"):
-    """Return ``lag`` as an int64 array (or int scalar) of non-negative lags."""
+    """Return ``lag`` as an int64 array (or int scalar) of non-negative lags.
+
+    Integer-valued floats (``3.0``), numpy integers of any width and integer torch tensors
+    are accepted; lags beyond int64 (≥ 2⁶³) are rejected rather than wrapped around.
+    """
+    if hasattr(lag, "detach") and hasattr(lag, "cpu"):
+        lag = lag.detach().cpu().numpy()
     array = np.asarray(lag)
     if array.dtype == bool:
         raise ValueError(f"{name} must be a non-negative integer, got a boolean")
     if np.issubdtype(array.dtype, np.floating):
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
             raise ValueError(f"{name} must be a non-negative integer, got {lag!r}")
-    elif not np.issubdtype(array.dtype, np.integer):
+        too_large = array >= 2.0**63
+    elif np.issubdtype(array.dtype, np.integer):
+        too_large = array > _MAX_LAG
+    else:
         raise ValueError(f"{name} must be a non-negative integer, got {lag!r}")
     if np.any(array < 0):
         raise ValueError(f"{name} must be non-negative, got {lag!r}")
+    if np.any(too_large):
+        raise ValueError(f"{name} must be below 2**63 (int64), got {lag!r}")
     return array.astype(np.int64)
 
 
 def as_positive_float(value, name, allow_zero=False, allow_inf=False):
     """Return ``value`` as a positive (or non-negative) Python float."""
+    if isinstance(value, np.ndarray) or (hasattr(value, "detach") and hasattr(value, "cpu")):
+        # A 0-d numpy array or torch tensor holding one real number is accepted.
+        array = _to_numpy(value, name)
+        if array.ndim != 0:
+            raise ValueError(f"{name} must be a real number, got an array of shape {array.shape}")
+        value = float(array)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     value = float(value)

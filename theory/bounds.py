@@ -408,7 +408,8 @@ def log_matrix_power_norm(W, max_lag):
     out[0] = 0.0
     # W = 2^e·S with max|S_ij| in [1/2, 1): exact (a power of two scales without rounding,
     # subnormal entries included), so products of S neither lose subnormal precision nor
-    # overflow; log‖W^ℓ‖₂ = log‖S^ℓ‖₂ + ℓ·e·log 2. For max|W_ij| in [1/2, 1), S = W.
+    # overflow; log‖W^ℓ‖₂ = log‖S^ℓ‖₂ + ℓ·e·log 2. For max|W_ij| in [1/2, 1), e = 0 and S = W,
+    # and adding ℓ·0 changes nothing: the result is bit-identical to the unscaled product.
     peak = float(np.max(np.abs(W)))
     exponent = math.frexp(peak)[1]
     S = np.ldexp(W, -exponent)
@@ -422,7 +423,7 @@ def log_matrix_power_norm(W, max_lag):
             break
         log_scale += np.log(norm)
         power /= norm
-        out[lag] = log_scale + lag * log_step if exponent else log_scale
+        out[lag] = log_scale + lag * log_step
     return out
 
 

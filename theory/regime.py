@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Optional
 
@@ -115,7 +116,11 @@ def regime(W, activation, *, epsilon=1e-8):
     norm = spectral_norm(W)
     rho = spectral_radius(W)
     gamma_norm = phi.gamma * norm
-    rate = math.log(gamma_norm) if gamma_norm > 0 else -math.inf
+    if gamma_norm >= sys.float_info.min:
+        rate = math.log(gamma_norm)
+    else:
+        # γ‖W‖₂ underflows (e.g. sigmoid's γ = 1/4 times a subnormal ‖W‖₂): sum the logs.
+        rate = phi.log_gamma + math.log(norm) if norm > 0 else -math.inf
     facts = f"γ = {phi.gamma:g}, ‖W‖₂ = {norm:.6g}, γ‖W‖₂ = {gamma_norm:.6g}, ρ(W) = {rho:.6g}"
     horizon = None
     if gamma_norm < 1.0:

@@ -24,9 +24,17 @@ def singular_values(W):
     Raises
     ------
     ValueError
-        If W is not a finite, real, non-empty square matrix.
+        If W is not a finite, real, non-empty square matrix, or the result overflows float64.
     """
-    return np.linalg.svd(as_square_matrix(W), compute_uv=False)
+    values = np.linalg.svd(as_square_matrix(W), compute_uv=False)
+    return _finite_result(values, "singular values")
+
+
+def _finite_result(values, what):
+    # Finite entries can still have a norm or eigenvalue beyond float64 (~1.8e308).
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"the {what} of W overflow float64 (above ~1.8e308): rescale W")
+    return values
 
 
 def spectral_norm(W):
@@ -47,7 +55,7 @@ def spectral_norm(W):
     Raises
     ------
     ValueError
-        If W is not a finite, real, non-empty square matrix.
+        If W is not a finite, real, non-empty square matrix, or the result overflows float64.
 
     References
     ----------
@@ -78,7 +86,7 @@ def min_singular_value(W):
     Raises
     ------
     ValueError
-        If W is not a finite, real, non-empty square matrix.
+        If W is not a finite, real, non-empty square matrix, or the result overflows float64.
 
     References
     ----------
@@ -111,7 +119,7 @@ def spectral_radius(W):
     Raises
     ------
     ValueError
-        If W is not a finite, real, non-empty square matrix.
+        If W is not a finite, real, non-empty square matrix, or the result overflows float64.
 
     References
     ----------
@@ -127,4 +135,4 @@ def spectral_radius(W):
         # Triangular: the eigenvalues are the diagonal, exactly. General eigensolvers lose
         # accuracy here (a Jordan block's eigenvalues are perturbed by ~u^(1/n)).
         return float(np.max(np.abs(np.diag(W))))
-    return float(np.max(np.abs(np.linalg.eigvals(W))))
+    return float(_finite_result(np.max(np.abs(np.linalg.eigvals(W))), "eigenvalues"))
