@@ -101,3 +101,17 @@ def finite_target(value, label):
 
     if np.isfinite(value):
         target(float(value), label=label)
+
+
+def check_le_by_lag(measured, bound, tol, what, case):
+    """Assert measured ≤ bound + tol (arrays indexed by lag); return max over lags ≥ 1 of
+    measured − bound, the tightness (lag 0 is the trivial J = I)."""
+    measured, bound = np.asarray(measured, float), np.asarray(bound, float)
+    tol = np.broadcast_to(np.asarray(tol, float), measured.shape)
+    excess = measured - bound - tol
+    i = int(np.argmax(excess))
+    assert (excess <= 0).all(), (
+        f"{what} violated at lag {i}: measured {measured[i]:.8g} > bound {bound[i]:.8g} "
+        f"+ {tol[i]:.2g}; case {case}"
+    )
+    return float(np.max(measured[1:] - bound[1:])) if len(measured) > 1 else -np.inf

@@ -26,6 +26,7 @@ from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
 from tests.assertions import EPS, rounding_tolerance
+from tests.assertions import check_le_by_lag as check_le
 from tests.prediction_strategies import examples
 from theory.evidence import observe, record_data
 from theory.gated import (
@@ -250,15 +251,6 @@ def _jacobian_bound_tolerance(bound_by_lag, weight_hh, n):
     W = np.abs(weight_hh).sum(axis=1).max()
     rel = 16 * EPS * (1 + W) / np.exp(per_step)
     return rounding_tolerance(np.arange(len(bound_by_lag)), 2 * n) + np.concatenate([[0.0], np.cumsum(np.log1p(rel))])
-
-
-def check_le(measured, bound, tol, what, case):
-    excess = measured - bound - tol
-    assert (excess <= 0).all(), (
-        f"{what} violated at lag {int(np.argmax(excess))}: measured {measured[np.argmax(excess)]:.8g} > "
-        f"bound {bound[np.argmax(excess)]:.8g} + {tol[np.argmax(excess)]:.2g}; case {case}"
-    )
-    return float(np.max(measured[1:] - bound[1:])) if len(measured) > 1 else -math.inf
 
 
 @pytest.mark.claim("G3")

@@ -28,6 +28,7 @@ from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
 from tests.assertions import EPS, rounding_tolerance
+from tests.assertions import check_le_by_lag as check_le
 from tests.prediction_strategies import examples, mean_field_run, slope
 from theory.bounds import log_trajectory_upper_bound
 from theory.evidence import observe
@@ -135,15 +136,6 @@ def derivative_rounding(log_max_derivative):
     """
     per_step = np.log1p(4 * EPS / np.exp(np.asarray(log_max_derivative, dtype=float)))
     return np.concatenate([[0.0], np.cumsum(per_step)])
-
-
-def check_le(measured, bound, tol, what, case):
-    excess = measured - bound - tol
-    assert (excess <= 0).all(), (
-        f"{what} violated at lag {int(np.argmax(excess))}: measured {measured[np.argmax(excess)]:.6g} > "
-        f"bound {bound[np.argmax(excess)]:.6g}; case {case}"
-    )
-    return float(np.max(measured[1:] - bound[1:])) if len(measured) > 1 else -math.inf
 
 
 @pytest.mark.claim("S2")
