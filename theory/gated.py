@@ -59,6 +59,17 @@ def _weights(weight_hh, n_gates, name="weight_hh"):
     return W, n
 
 
+def _per_unit(value, name, n=None):
+    """A float or an (n,) array (one value per unit), as a 1-D float64 array of length n."""
+    array = as_finite_array(value, name)
+    if array.size == 0:
+        raise ValueError(f"{name} must be non-empty, got shape {array.shape}")
+    if array.ndim > 1 or (n is not None and array.ndim == 1 and array.size not in (1, n)):
+        want = "a number or a 1-D array" + ("" if n is None else f" of length n = {n}")
+        raise ValueError(f"{name} must be {want}, got shape {array.shape}")
+    return np.broadcast_to(np.atleast_1d(array), (n if n is not None else array.size,))
+
+
 def lstm_gates(weight_ih, weight_hh, bias_ih, bias_hh, inputs, h_prev):
     """The LSTM gate values (i, f, g, o) of every step, recomputed in numpy from the weights.
 
@@ -239,8 +250,10 @@ def lstm_forget_log_bounds(forget_bias, radius, lag):
     >>> round(float(np.exp(lo)), 3)
     0.964
     """
-    b = np.atleast_1d(as_finite_array(forget_bias, "forget_bias"))
-    r = np.atleast_1d(as_finite_array(radius, "radius"))
+    b = np.atleast_1d(_per_unit(forget_bias, "forget_bias"))
+    r = _per_unit(radius, "radius", b.size if b.size > 1 else None)
+    if b.size == 1 and r.size > 1:
+        b = np.broadcast_to(b, r.shape)
     if np.any(r < 0):
         raise ValueError("radius must be non-negative")
     lags = as_lags(lag)
@@ -384,8 +397,8 @@ def gru_jacobian_deviation_bound(weight_hh, bias_hh, update_bias, update_radius,
     """
     W, n = _weights(weight_hh, 3)
     b_hh = as_finite_array(bias_hh, "bias_hh", ndim=1, shape=(3 * n,))
-    bz = np.broadcast_to(as_finite_array(update_bias, "update_bias"), (n,))
-    rz = np.broadcast_to(as_finite_array(update_radius, "update_radius"), (n,))
+    bz = _per_unit(update_bias, "update_bias", n)
+    rz = _per_unit(update_radius, "update_radius", n)
     if np.any(rz < 0):
         raise ValueError("update_radius must be non-negative")
     s = as_positive_float(state_bound, "state_bound", allow_zero=True)
@@ -433,7 +446,8 @@ def gru_log_norm_bounds(delta, lag):
     delta = as_positive_float(delta, "delta", allow_zero=True)
     lags = as_lags(lag)
     upper = lags * math.log1p(delta)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # (1+δ)^ℓ may overflow for huge ℓ; the bound is then log 0 = −inf, which this gives.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lower = np.log(np.maximum(0.0, 2.0 - np.exp(upper)))
     return lower[()], np.asarray(upper, dtype=float)[()]
 
