@@ -78,7 +78,25 @@ def _results(folder):
     return json.loads((folder / "results.json").read_text(encoding="utf-8"))
 
 
-def test_plugin_writes_full_partial_and_nothing_when_interrupted(project):
+# Three independent tests, one inner run each (a few seconds apiece), so that xdist can spread
+# them over its workers instead of one worker running all three inner runs in a row.
+
+
+def _existing_full_report(project):
+    """A stand-in full report already in reports/: what a later run must leave alone."""
+    reports = project / "reports"
+    reports.mkdir()
+    (reports / "results.json").write_text('{"stand-in": "an earlier full report"}\n', encoding="utf-8")
+    (reports / "REPORT.md").write_text("# an earlier full report\n", encoding="utf-8")
+    return {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file()}
+
+
+def _unchanged(project, before):
+    reports = project / "reports"
+    return {p.name: p.read_bytes() for p in reports.iterdir() if p.is_file()} == before
+
+
+def test_plugin_writes_the_full_report(project):
     reports = project / "reports"
     done = _pytest(project, "-p", "no:xdist")
     assert done.returncode == 1, f"exit {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}"
@@ -99,17 +117,24 @@ def test_plugin_writes_full_partial_and_nothing_when_interrupted(project):
     assert full["provenance"]["version"] == theory.__version__, (
         f"results.json version {full['provenance']['version']}, package {theory.__version__}")
 
+
+def test_partial_run_writes_to_partial_and_keeps_the_full_report(project):
+    before = _existing_full_report(project)
     done = _pytest(project, "-p", "no:xdist", "-k", "lower")
     assert done.returncode == 1, f"exit {done.returncode}\n{done.stdout[-3000:]}"
-    partial = _results(reports / "partial")
+    partial = _results(project / "reports" / "partial")
     assert partial["run"]["scope"] == "partial" and partial["run"]["partial_reasons"], f"run: {partial['run']}"
     statuses = {c["id"]: c["status"] for c in partial["claims"]}
     assert statuses["U1"] == "not run" and statuses["L1"] == "failed", f"statuses: {statuses}"
-    assert _results(reports) == full, "a partial run overwrote the full report"
+    assert _unchanged(project, before), "a partial run overwrote the full report"
 
+
+def test_interrupted_run_writes_nothing(project):
+    before = _existing_full_report(project)
     done = _pytest(project, "-p", "no:xdist", "-m", "slow", "--report-overwrite-partial")
     assert done.returncode == 2, f"exit {done.returncode}\n{done.stdout[-2000:]}"
-    assert _results(reports) == full, "an interrupted run replaced the report"
+    assert _unchanged(project, before), "an interrupted run replaced the report"
+    assert not (project / "reports" / "partial").exists(), "an interrupted run wrote a partial report"
     assert "report not written: the run was interrupted" in done.stdout, done.stdout[-2000:]
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".reports.")]
     assert not leftovers, f"temporary folders left: {leftovers}"
