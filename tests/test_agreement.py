@@ -43,7 +43,8 @@ NOT_LEARNED = 0.75  # Wilson upper end below this: the model has not (chance is 
 @lru_cache(maxsize=None)
 def fast_experiment():
     return agreement.run_experiment(
-        agreement.FAST_DISTANCES, agreement.FAST_SEEDS, agreement.FAST_CONFIG, keep_models=True
+        agreement.FAST_DISTANCES, agreement.FAST_SEEDS, agreement.FAST_CONFIG, keep_models=True,
+        record_every=agreement.FAST_RECORD_EVERY,
     )
 
 
@@ -105,6 +106,43 @@ def test_fast_subject_gradient_vanishes_for_the_rnn():
     assert rnn_drop - lstm_drop >= 3, f"RNN drop {rnn_drop:.2f} vs LSTM drop {lstm_drop:.2f} decades: {g}"
     observe("Q8", -rnn_drop, {"version": "fast", "rnn_drop_decades": rnn_drop,
                               "lstm_drop_decades": lstm_drop})
+
+
+# At D = 30 (fast version) the RNN's subject gradient was measured between 10^-11.0 and
+# 10^-10.5 at every recorded step and the LSTM's between 10^-4.1 and 10^-1.0: a gap of at least
+# 6.4 decades at every step. 3 decades is well inside that, and fails for any RNN whose
+# gradient training had lifted to within a factor 1000 of the LSTM's.
+DURING_TRAINING_GAP_DECADES = 3.0
+
+
+def check_vanished_during_training(payload, distance):
+    """At ``distance``, at every recorded step, log10(LSTM) − log10(RNN) subject gradient ≥ the
+    gap; returns the smallest gap (decades) and the case where it occurs."""
+    j = payload["distances"].index(distance)
+    steps = payload["steps"]
+    rnn, lstm = np.log10(payload["rnn"][j]), np.log10(payload["lstm"][j])
+    gap = lstm - rnn
+    worst = int(np.argmin(gap))
+    case = {"distance": distance, "step": steps[worst],
+            "log10_rnn": float(rnn[worst]), "log10_lstm": float(lstm[worst])}
+    assert gap.min() >= DURING_TRAINING_GAP_DECADES, (
+        f"at D={distance}, step {steps[worst]}: RNN subject gradient 10^{rnn[worst]:.2f} is only "
+        f"{gap.min():.2f} decades below the LSTM's 10^{lstm[worst]:.2f}; gap at every step: "
+        f"{dict(zip(steps, np.round(gap, 2).tolist()))}")
+    return float(gap.min()), case
+
+
+@pytest.mark.claim("Q11")
+def test_fast_subject_gradient_stays_vanished_during_training():
+    """At the long distance, at every recorded training step, the RNN's gradient reaching the
+    subject stays ≥ 3 decades below the LSTM's: training does not bring the signal back."""
+    result = fast_experiment()
+    payload = agreement.training_payload(result)
+    record_data("agreement_training", payload)
+    steps = payload["steps"]
+    assert steps[0] == 0 and steps[-1] == agreement.FAST_CONFIG.steps, f"recorded steps {steps}"
+    smallest, case = check_vanished_during_training(payload, agreement.FAST_DISTANCES[1])
+    observe("Q11", DURING_TRAINING_GAP_DECADES - smallest, {"version": "fast", **case})
 
 
 def _trained_rnns(result):
@@ -235,9 +273,26 @@ def test_meta_swapped_models_are_caught():
         check_both_learn(result, agreement.FAST_DISTANCES[1])
 
 
+@pytest.mark.meta
+def test_meta_gradient_recovering_during_training_is_caught():
+    """Q11's check fails if the RNN's subject gradient had come back during training (lifted
+    to 2 decades below the LSTM's at one step), and if the models were swapped."""
+    payload = agreement.training_payload(fast_experiment())
+    j = payload["distances"].index(agreement.FAST_DISTANCES[1])
+    recovered = [list(row) for row in payload["rnn"]]
+    recovered[j][len(recovered[j]) // 2] = payload["lstm"][j][len(recovered[j]) // 2] / 100.0
+    with pytest.raises(AssertionError, match="decades below"):
+        check_vanished_during_training({**payload, "rnn": recovered}, agreement.FAST_DISTANCES[1])
+    swapped = {**payload, "rnn": payload["lstm"], "lstm": payload["rnn"]}
+    with pytest.raises(AssertionError, match="decades below"):
+        check_vanished_during_training(swapped, agreement.FAST_DISTANCES[1])
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
+        (lambda: agreement.run_experiment([2], 1, record_every=0), "record_every"),
+        (lambda: agreement.training_payload({"distances": [2]}), "record_every"),
         (lambda: agreement.make_sequences(-1, 4), "distance"),
         (lambda: agreement.make_sequences(3, 0), "n must be"),
         (lambda: agreement.vocabulary(0), "n_fillers"),
@@ -264,7 +319,8 @@ def test_bad_input_raises(call, message):
 @pytest.mark.claim("Q10")
 def test_full_agreement_experiment():
     result = agreement.run_experiment(
-        agreement.SLOW_DISTANCES, agreement.SLOW_SEEDS, agreement.SLOW_CONFIG
+        agreement.SLOW_DISTANCES, agreement.SLOW_SEEDS, agreement.SLOW_CONFIG,
+        record_every=agreement.SLOW_RECORD_EVERY,
     )
     # Sensitivity: the same recipe with a 10× larger learning rate at the largest distance.
     fast_lr = replace(agreement.SLOW_CONFIG, learning_rate=1e-2)
@@ -272,6 +328,7 @@ def test_full_agreement_experiment():
         [max(agreement.SLOW_DISTANCES)], agreement.SLOW_SEEDS, fast_lr
     )
     _record(result, "full")
+    record_data("agreement_training", agreement.training_payload(result))
     lr_payload = {
         **agreement.accuracy_payload(sensitivity),
         **agreement.details_payload(sensitivity, "full, learning rate 1e-2"),
@@ -301,6 +358,7 @@ def _write_full_json(result, lr_payload, outcome):
         "data": {
             "agreement_accuracy": agreement.accuracy_payload(result),
             "agreement_details": agreement.details_payload(result, "full"),
+            "agreement_training": agreement.training_payload(result),
             "agreement_lr_sensitivity": lr_payload,
         },
     }

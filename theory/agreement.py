@@ -56,10 +56,13 @@ __all__ = [
     "run_experiment",
     "accuracy_payload",
     "details_payload",
+    "training_payload",
     "FAST_DISTANCES",
     "FAST_SEEDS",
+    "FAST_RECORD_EVERY",
     "SLOW_DISTANCES",
     "SLOW_SEEDS",
+    "SLOW_RECORD_EVERY",
 ]
 
 PARAMETER_NAMES = ("W", "U", "b_ih", "b_hh", "V", "c")
@@ -832,12 +835,14 @@ def trained_rnn_arrays(model):
     }
 
 
-def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_models=False):
+def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_models=False,
+                   record_every=None):
     """Accuracy and subject gradient against D for the RNN and the LSTM, several seeds.
 
     For each model kind, distance D and seed s = 0..seeds − 1: train (:func:`train_model`),
     evaluate on ``config.n_test`` held-out sequences (the same for every run at that D), and
-    measure the gradient reaching the subject token at initialisation and after training.
+    measure the gradient reaching the subject token at initialisation and after training
+    (and, with ``record_every``, every that many steps during training).
     Accuracies are pooled over seeds (``mean`` = correct / (seeds·n_test)) with a Wilson
     interval at ``confidence`` on the pooled count: it states the test-set uncertainty of the
     trained models; seed-to-seed spread is in ``per_seed``.
@@ -851,6 +856,9 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     confidence : float
     keep_models : bool
         Also return the trained models under ``"models"`` (not JSON-serialisable).
+    record_every : int, optional
+        Also measure the subject gradient every this many training steps (see
+        :func:`training_payload`).
 
     Returns
     -------
@@ -858,7 +866,9 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
         ``{"distances", "seeds", "rnn": {"mean", "ci_low", "ci_high"}, "lstm": {...},
         "subject_grad": {"rnn", "lstm"}, "subject_grad_trained": {"rnn", "lstm"},
         "per_seed": {...}, "config": {...}, "confidence", "seconds"}``; subject gradients
-        are geometric means over seeds.
+        are geometric means over seeds. With ``record_every`` also
+        ``"subject_grad_during": {"steps", "rnn", "lstm"}``: for each D, the geometric mean
+        over seeds at each recorded step (step 0 is the initialisation).
 
     Raises
     ------
@@ -876,29 +886,38 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     distances = [int(d) for d in np.atleast_1d(as_lags(distances, "distances"))]
     if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
         raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    if record_every is not None:
+        record_every = int(as_lags(record_every, "record_every"))
+        if record_every < 1:
+            raise ValueError(f"record_every must be at least 1, got {record_every}")
     start = time.perf_counter()
     result = {"distances": distances, "seeds": int(seeds)}
     per_seed = {}
     models = {}
-    grads, grads_trained = {}, {}
+    grads, grads_trained, during, steps = {}, {}, {}, None
     for kind in ("rnn", "lstm"):
         summary = {"mean": [], "ci_low": [], "ci_high": []}
-        grads[kind], grads_trained[kind] = [], []
+        grads[kind], grads_trained[kind], during[kind] = [], [], []
         per_seed[kind] = {"accuracy": [], "subject_grad": [], "subject_grad_trained": [],
                           "seconds": []}
+        if record_every:
+            per_seed[kind]["subject_grad_during"] = []
         for D in distances:
             test_x, test_y = make_sequences(
                 D, config.n_test, n_fillers=config.n_fillers, seed=config.test_seed
             )
-            correct, total, accs, g0, g1, secs = 0, 0, [], [], [], []
+            correct, total, accs, g0, g1, secs, gd = 0, 0, [], [], [], [], []
             for seed in range(seeds):
-                model, hist = train_model(kind, D, seed, config)
+                model, hist = train_model(kind, D, seed, config, record_every=record_every)
                 c, n = evaluate(model, test_x, test_y)
                 correct, total = correct + c, total + n
                 accs.append(c / n)
                 g0.append(hist["subject_grad_init"])
                 g1.append(hist["subject_grad_trained"])
                 secs.append(hist["seconds"])
+                if record_every:
+                    steps = [step for step, _ in hist["subject_grad_during"]]
+                    gd.append([value for _, value in hist["subject_grad_during"]])
                 if keep_models:
                     models[(kind, D, seed)] = model
             lo, hi = wilson_interval(correct, total, confidence)
@@ -911,9 +930,14 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
             per_seed[kind]["subject_grad"].append(g0)
             per_seed[kind]["subject_grad_trained"].append(g1)
             per_seed[kind]["seconds"].append(secs)
+            if record_every:
+                per_seed[kind]["subject_grad_during"].append(gd)
+                during[kind].append([_geometric_mean(column) for column in zip(*gd)])
         result[kind] = summary
     result["subject_grad"] = grads
     result["subject_grad_trained"] = grads_trained
+    if record_every:
+        result["subject_grad_during"] = {"steps": steps, **during}
     result["per_seed"] = per_seed
     result["config"] = asdict(config)
     result["confidence"] = confidence
@@ -943,6 +967,34 @@ def accuracy_payload(result):
     return {k: result[k] for k in keys}
 
 
+def training_payload(result):
+    """The ``"agreement_training"`` payload: the subject gradient during training.
+
+    Parameters
+    ----------
+    result : dict
+        A :func:`run_experiment` result made with ``record_every``.
+
+    Returns
+    -------
+    dict
+        ``{"distances", "seeds", "steps", "rnn", "lstm", "config"}``: ``rnn[i][j]`` is the
+        gradient reaching the subject at distance ``distances[i]`` after ``steps[j]``
+        training steps (geometric mean over seeds; step 0 is the initialisation).
+
+    Raises
+    ------
+    ValueError
+        If the experiment did not record the gradient during training.
+    """
+    during = result.get("subject_grad_during")
+    if not during:
+        raise ValueError("this experiment was run without record_every: no gradient during training")
+    return {"distances": result["distances"], "seeds": result["seeds"], "steps": during["steps"],
+            "rnn": during["rnn"], "lstm": during["lstm"],
+            "config": {k: result["config"][k] for k in ("hidden_size", "steps", "learning_rate")}}
+
+
 def details_payload(result, version):
     """Per-seed numbers, configuration and timing of a :func:`run_experiment` result."""
     keys = ("per_seed", "config", "confidence", "seconds", "distances", "seeds")
@@ -953,7 +1005,10 @@ def details_payload(result, version):
 FAST_CONFIG = AgreementConfig(hidden_size=8, steps=300, n_test=400, n_grad=50)
 FAST_DISTANCES = (2, 30)
 FAST_SEEDS = 1
+#: Training steps between two measurements of the subject gradient (fast version).
+FAST_RECORD_EVERY = 25
 #: The full experiment (``pytest -m slow``): hidden size 16, 1500 Adam steps, 3 seeds.
 SLOW_CONFIG = AgreementConfig()
 SLOW_DISTANCES = (2, 5, 10, 20, 30, 45, 60)
 SLOW_SEEDS = 3
+SLOW_RECORD_EVERY = 100

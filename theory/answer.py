@@ -32,6 +32,7 @@ FIGURES = {
     "agreement": "motivating_agreement_accuracy",
     "lag_terms": "motivating_lag_terms",
     "input_sensitivity": "motivating_input_sensitivity",
+    "training": "motivating_agreement_training",
 }
 
 
@@ -193,6 +194,37 @@ def _figure(figures, key, caption):
     return f"\n![{caption}]({path})\n\n*Figure: {caption}*\n"
 
 
+def _training_paragraph(training):
+    """What the subject gradient did during training, at the largest recorded distance."""
+    steps, distances = training.get("steps"), training.get("distances")
+    if not steps or not distances:
+        return f"The gradient reaching the subject during training: {NOT_MEASURED}.\n"
+    i, D = len(distances) - 1, distances[-1]
+
+    def decades(kind):
+        values = [v for v in (_get(training, kind, i) or []) if _finite(v) and v > 0]
+        return [math.log10(v) for v in values] if len(values) == len(steps) else None
+
+    rnn, lstm = decades("rnn"), decades("lstm")
+    if rnn is None or lstm is None:
+        return f"The gradient reaching the subject during training at D = {D}: {NOT_MEASURED}.\n"
+    gaps = [b - a for a, b in zip(rnn, lstm)]
+    worst = min(range(len(gaps)), key=gaps.__getitem__)
+    return (
+        "One could object that initialisation is not the whole story: training changes W, and "
+        "might lift the gradient. It does not. The gradient reaching the subject was measured "
+        f"every {steps[1] - steps[0] if len(steps) > 1 else '?'} of {steps[-1]} training steps "
+        f"(geometric mean over {training.get('seeds', '?')} seed(s)). At D = {D} the RNN's stays "
+        f"between 10^{_fmt(min(rnn), 3)} and 10^{_fmt(max(rnn), 3)} throughout, while the LSTM's "
+        f"moves between 10^{_fmt(min(lstm), 3)} and 10^{_fmt(max(lstm), 3)} (it rises while the "
+        "LSTM learns the dependency, then falls as the loss it carries is fitted). The smallest "
+        f"gap, at step {steps[worst]}, is {_fmt(gaps[worst], 3)} decades. Gradient descent on the "
+        "RNN receives, at every step, a signal about the subject at least that much weaker than "
+        "the LSTM's, swamped inside the shared gradient by the short-lag terms (point 5): there "
+        "is almost nothing for it to follow.\n"
+    )
+
+
 def _agreement_table(acc, conf):
     if not isinstance(acc, dict) or not acc.get("distances"):
         return NOT_MEASURED
@@ -241,9 +273,10 @@ def render(results, figures=None):
         ``"worst_tightness"``; and ``"data"``, the ``record_data`` payloads. Missing keys
         are reported as "not measured in this run".
     figures : dict, optional
-        Figure key (``"agreement"``, ``"lag_terms"``, ``"input_sensitivity"``) → path to
-        link. Default: the report's own ``figures/agreement_accuracy.png`` if the accuracy
-        payload exists.
+        Figure key (``"agreement"``, ``"lag_terms"``, ``"input_sensitivity"``,
+        ``"training"``) → path to link. Default: the report's own
+        ``figures/agreement_accuracy.png`` and ``figures/agreement_training.png`` where their
+        payloads exist.
 
     Returns
     -------
@@ -266,7 +299,10 @@ def render(results, figures=None):
         raise ValueError(f"results must be a dict (a parsed results.json), got {type(results).__name__}")
     claims, data = _claims(results), _data(results)
     if figures is None:
-        figures = {"agreement": "figures/agreement_accuracy.png"} if "agreement_accuracy" in data else {}
+        figures = {}
+        for key, data_key in (("agreement", "agreement_accuracy"), ("training", "agreement_training")):
+            if data_key in data:
+                figures[key] = f"figures/{data_key}.png"
     share = data.get("weight_sharing") or {}
     roles = data.get("two_roles") or {}
     sums = data.get("bptt_sum_rule") or {}
@@ -276,6 +312,7 @@ def render(results, figures=None):
     acc = data.get("agreement_accuracy") or {}
     details = data.get("agreement_details") or {}
     lr = data.get("agreement_lr_sensitivity") or {}
+    training = data.get("agreement_training") or {}
     conf = details.get("confidence")
     cfg = details.get("config") or {}
     run = results.get("run") or {}
@@ -520,6 +557,12 @@ def render(results, figures=None):
                 "agreement accuracy against D with Wilson intervals (top) and the gradient "
                 "reaching the subject token at initialisation (bottom)"))
     add(_status_line(claims, ["Q7", "Q8", "Q10"]) + "\n")
+    add("### During training, not only at initialisation\n")
+    add(_training_paragraph(training))
+    add(_figure(figures, "training",
+                "the gradient reaching the subject token against training step, one line per "
+                "distance D, for the RNN (left) and the LSTM (right)"))
+    add(_status_line(claims, ["Q11"]) + "\n")
     add("### The foundation bounds still hold after training\n")
     add(
         "After training, the trained `nn.RNN`'s W, U and b = b_ih + b_hh are fed to "
@@ -538,7 +581,7 @@ def render(results, figures=None):
         "| 4. no vanishing at the beginning | right with a correction | Q4 |\n"
         "| 5. vanishing at the end | right with a correction | Q5 |\n"
         "| 6./7. dependence on the subject's input | right | Q6 (with LIN1–LIN3) |\n"
-        "| experiment | measured | Q7, Q8, Q9, Q10 |\n"
+        "| experiment | measured | Q7, Q8, Q9, Q10, Q11 |\n"
     )
     return "\n".join(P)
 
@@ -559,7 +602,8 @@ def draw_figures(results, directory):
     Returns
     -------
     dict
-        ``{"agreement" | "lag_terms" | "input_sensitivity": "<name>.png"}`` for the drawn ones.
+        ``{"agreement" | "lag_terms" | "input_sensitivity" | "training": "<name>.png"}`` for
+        the drawn ones.
     """
     import matplotlib
 
@@ -602,6 +646,27 @@ def draw_figures(results, directory):
         fig.savefig(directory / name, dpi=120)
         plt.close(fig)
         drawn["agreement"] = name
+
+    training = data.get("agreement_training")
+    if isinstance(training, dict) and training.get("steps") and training.get("distances"):
+        fig, axes = plt.subplots(1, 2, sharey=True, figsize=(9, 4))
+        colours = plt.get_cmap("viridis")([i / max(len(training["distances"]) - 1, 1) * 0.9
+                                           for i in range(len(training["distances"]))])
+        for ax, kind, label in zip(axes, ("rnn", "lstm"), ("vanilla RNN (tanh)", "LSTM")):
+            for i, D in enumerate(training["distances"]):
+                row = _get(training, kind, i) or []
+                ax.semilogy(training["steps"][:len(row)],
+                            [v if _finite(v) and v > 0 else float("nan") for v in row],
+                            "-o", ms=2.5, color=colours[i], label=f"D = {D}")
+            ax.set_title(label, fontsize=10)
+            ax.set_xlabel("training step")
+        axes[0].set_ylabel("‖∂L/∂x_subject‖")
+        axes[1].legend(fontsize=7, ncols=2)
+        fig.tight_layout()
+        name = FIGURES["training"] + ".png"
+        fig.savefig(directory / name, dpi=120)
+        plt.close(fig)
+        drawn["training"] = name
 
     lag = data.get("bptt_lag_shares")
     if isinstance(lag, dict) and lag.get("lags"):

@@ -283,6 +283,39 @@ def draw_agreement(fig, p):
     bottom.set_xlabel("distance between subject and verb (tokens)")
 
 
+def draw_agreement_training(fig, p):
+    """The subject's gradient norm against training step, one line per D, RNN left and LSTM
+    right on a shared log scale (``agreement_training``)."""
+    import matplotlib
+
+    steps = _arr(p, "steps")
+    d = _arr(p, "distances")
+    left, right = fig.subplots(1, 2, sharey=True)
+    colours = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.9, max(d.size, 1)))
+    drawn = 0
+    for ax, key, label in ((left, "rnn", "vanilla RNN (tanh)"), (right, "lstm", "LSTM")):
+        rows = _get(p, key)
+        if not isinstance(rows, list) or len(rows) != d.size:
+            raise ValueError(f"{key!r} must hold one list per distance ({d.size})")
+        for i, row in enumerate(rows):
+            g = _arr({"row": row}, "row", steps.size)
+            positive = np.where(g > 0, g, np.nan)
+            if np.isfinite(positive).any():
+                ax.plot(steps, positive, "-o", color=colours[i], markersize=3, label=f"D = {_fmt(d[i])}")
+                drawn += 1
+        ax.set_yscale("log")
+        ax.set_title(label, fontsize=14)
+        ax.set_xlabel("training step")
+    if not drawn:
+        raise ValueError("no positive gradient values to draw")
+    left.set_ylabel(r"$\|\partial\,\mathrm{loss}/\partial x_{\mathrm{subject}}\|$")
+    right.legend(loc="best", fontsize=10, ncols=2 if d.size > 4 else 1)
+    seeds = p.get("seeds")
+    if seeds:
+        left.text(0.02, 0.5, f"geometric mean over {seeds} seed{'s' if seeds != 1 else ''}",
+                  transform=left.transAxes, fontsize=10, color="#444444")
+
+
 def draw_bifurcation(fig, p):
     """log|∂loss/∂b| vs b with the predicted bifurcation points (``bifurcation_wall``)."""
     b = _arr(p, "b")
@@ -321,6 +354,9 @@ FIGURES = (
     FigureSpec("agreement_accuracy", "agreement_accuracy",
                "Agreement accuracy falls with subject–verb distance as the subject's gradient vanishes",
                draw_agreement),
+    FigureSpec("agreement_training", "agreement_training",
+               "During training the RNN's gradient at the subject stays vanished; the LSTM's does not",
+               draw_agreement_training),
     FigureSpec("bifurcation_wall", "bifurcation_wall",
                "Bifurcation wall: the gradient explodes where the dynamics bifurcate",
                draw_bifurcation),
