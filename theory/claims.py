@@ -583,9 +583,9 @@ CLAIMS = _claims(
     Claim(
         "Q11",
         "During training, not only at initialisation, the gradient reaching the subject token "
-        "at the long distance stays vanishingly small for the tanh RNN: at every recorded step "
-        "it is at least 3 decades below the LSTM's at the same step, so training never brings "
-        "the signal that would teach the dependency.",
+        "at the experiment's longest distance stays vanishingly small for the tanh RNN: at every "
+        "recorded step it is at least 3 decades below the LSTM's at the same step, so training "
+        "never brings the signal that would teach the dependency.",
         "the training recipe of theory.agreement; the gradient is measured every "
         "FAST_RECORD_EVERY steps on held-out probe sequences",
         (BENGIO_1994, PASCANU_2013),
