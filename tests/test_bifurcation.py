@@ -145,6 +145,34 @@ def test_wall_height_at_boundary(case):
     observe("B1", err - tol, case)
 
 
+@pytest.mark.parametrize("w, x0, T, activation", [
+    (5.0, 0.5, 50, "sigmoid"),      # μ ≈ 1.18, T log μ ≈ 8: the direct formula
+    (12.0, 0.0, 40, "sigmoid"),     # μ = 3, T log μ ≈ 44: the overflow-safe branch
+    (12.0, 0.0, 5000, "sigmoid"),   # μ^T ≈ 10^2386 would overflow float64
+    (-12.0, 0.3, 41, "sigmoid"),    # μ < 0, odd T: the alternating sum, safe branch
+    (-12.0, 0.3, 600, "sigmoid"),   # μ < 0, even T
+    (-5.0, 0.5, 7, "sigmoid"),      # μ < 0, |μ| > 1, direct formula
+    (2.0, 0.4, 30, "sigmoid"),      # |μ| < 1: the sum converges to 1/(1 − μ)
+    (4.0, 0.0, 25, "sigmoid"),      # μ = 1 exactly (σ'(0) = 1/4): log T
+    (3.0, 0.2, 400, "tanh"),        # tanh: μ = 3(1 − tanh² 0.2)
+])
+def test_wall_height_formula_against_extended_precision(w, x0, T, activation):
+    """log|Σ_{k<T} μ^k| against 40-digit mpmath in every branch of the closed form, including
+    T where μ^T overflows float64 (the autograd test above stops at μ^T ≤ e^20). Tolerance:
+    a few roundings of a log of this size, 8u·max(1, |log|)."""
+    import mpmath
+
+    _, mu = basin_boundary_bias(w, x0, activation)
+    with mpmath.workdps(40):
+        m = mpmath.mpf(mu)
+        exact = float(mpmath.log(abs(mpmath.fsum(m**k for k in range(T)))))
+    got = log_boundary_sensitivity(w, x0, T, activation)
+    tolerance = 8 * 2.0**-53 * max(1.0, abs(exact))
+    assert math.isfinite(got) and abs(got - exact) <= tolerance, (
+        f"w={w}, x0={x0}, T={T}, {activation}, μ={mu!r}: log|Σ μ^k| = {got!r}, 40-digit value "
+        f"{exact!r}, tolerance {tolerance:.3g}")
+
+
 @pytest.mark.meta
 def test_meta_wall_height_without_geometric_sum_is_caught():
     """Predicting ∂x_T/∂b = μ^T (the last factor only) instead of Σ μ^k is rejected."""
