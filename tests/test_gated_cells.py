@@ -269,6 +269,37 @@ def test_full_lstm_jacobian_bound(case):
     observe("G3", tight, case, violated=bool(np.any(measured[1:] - bound[1:] > tol[1:])))
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lstm_jacobian_bound_is_attained_for_one_unit_with_positive_paths(seed):
+    """G3's bound is exact, not only valid, when n = 1 and every path adds with the same sign.
+
+    With one unit the block norms are the absolute values of the four Jacobian entries, and
+    with positive weights, inputs and states every term in A, B, C, D is positive, so the
+    step Jacobian of (h, c) is exactly [[A, B], [C, D]]: one step's bound must equal the
+    autograd norm to rounding. This is what catches a dropped or doubled term (a looser bound
+    still passes the inequality test above). Tolerance 64u: a few dozen float64 operations on
+    numbers of order 1.
+    """
+    rng = np.random.default_rng(seed)
+    cell = torch.nn.LSTMCell(1, 1, dtype=F64)
+    with torch.no_grad():
+        cell.weight_hh.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.weight_ih.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.bias_ih.copy_(torch.as_tensor(rng.uniform(0.0, 1.0, 4)))
+        cell.bias_hh.zero_()
+    cell.requires_grad_(False)
+    x = torch.as_tensor(rng.uniform(0.1, 1.0, (1, 1)))
+    h0, c0 = torch.as_tensor(rng.uniform(0.1, 0.9, 1)), torch.as_tensor(rng.uniform(0.1, 2.0, 1))
+    step = lstm_step(cell, False)
+    states = run_states(step, x, (h0, c0))
+    measured = state_log_norms(step, x, states)[1]  # log‖∂(h_1, c_1)/∂(h_0, c_0)‖₂
+    p = lstm_params(cell)
+    gates = lstm_gates(p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"], x.numpy(), h0.numpy()[None])
+    bound = lstm_log_jacobian_bound(p["weight_hh"], gates, c0.numpy()[None], states[1][1].numpy()[None])[0]
+    assert abs(measured - bound) <= 64 * EPS, (
+        f"seed {seed}: one-unit LSTM step, all paths positive: bound {bound!r} ≠ measured {measured!r}")
+
+
 @pytest.mark.meta
 def test_meta_cell_path_only_bound_is_caught():
     """Bounding the full Jacobian by the cell path alone (Π max f, gate paths ignored) fails."""
