@@ -231,3 +231,39 @@ def test_meta_wrong_per_lag_bound_is_caught(name):
 def test_bad_input_raises(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("activation, log_gamma", [("tanh", 0.0), ("sigmoid", math.log(0.25)),
+                                                   ("relu", 0.0), ("identity", 0.0)])
+@pytest.mark.parametrize("scale", [0.3, 1.7])
+def test_a_priori_bptt_bounds_are_the_stated_formulas(activation, log_gamma, scale):
+    """Each a-priori BPTT bound is exactly its stated formula, on W = c·Q (‖W‖₂ = c) and a
+    U with ‖U‖₂ = 2: the inequality tests cannot see a bound that is merely looser (a sign
+    slip on log γ is invisible for tanh, γ = 1, and makes the sigmoid bound 16× looser).
+    Tolerance: the rounding of a sum of a few logs of this size, 8u·max(1, |value|)."""
+    rng = np.random.default_rng(7)
+    Q, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    W = scale * Q
+    U = np.diag([2.0, 1.0, 0.5, 0.25])[:, :2]  # ‖U‖₂ = 2
+    g, s, lags, T = 1.5, 0.8, np.arange(6), 6
+    log_q = log_gamma + math.log(scale)
+    expected = {
+        "log_lag_term_upper_bound": (
+            bptt.log_lag_term_upper_bound(W, activation, lags, grad_norm=g, state_norm=s),
+            log_gamma + math.log(g) + math.log(s) + lags * log_q),
+        "log_input_sensitivity_bound": (
+            bptt.log_input_sensitivity_bound(W, U, activation, lags, grad_norm=g),
+            math.log(g) + log_gamma + math.log(2.0) + lags * log_q),
+        "log_tail_mass_bound": (
+            bptt.log_tail_mass_bound(W, activation, lags, T, grad_norm=g, state_norm=s),
+            [math.log(math.fsum(math.exp(log_gamma + math.log(g) + math.log(s) + ell * log_q)
+                                for ell in range(L + 1, T))) if L + 1 < T else -math.inf
+             for L in lags]),
+    }
+    for name, (got, want) in expected.items():
+        got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        finite = np.isfinite(want)
+        assert np.array_equal(np.isfinite(got), finite), f"{name}, {activation}, c={scale}: {got} vs {want}"
+        err = np.abs(got[finite] - want[finite])
+        assert np.all(err <= 8 * 2.0**-53 * np.maximum(1.0, np.abs(want[finite]))), (
+            f"{name}, {activation}, c={scale}: got {got.tolist()}, formula {want.tolist()}")
