@@ -837,9 +837,16 @@ def _bptt_shape_case_list():
         ("states", "(2, 3): not T + 1 rows", (PRE3, np.zeros((2, 3)), np.ones(3)), "states"),
         ("grad_output", "(2,) for n = 3", (PRE3, STATES3, np.ones(2)), "grad_output"),
         ("grad_output", "NaN entry", (PRE3, STATES3, np.array([1.0, np.nan, 0.0])), "finite"),
+        ("preactivations", "1-D (3,)", (np.zeros(3), STATES3, np.ones(3)), "preactivations must have 2 dimension"),
+        ("states", "1-D (9,)", (PRE3, np.zeros(9), np.ones(3)), "states must have 2 dimension"),
+        ("grad_output", "2-D (1, 3)", (PRE3, STATES3, np.ones((1, 3))), "grad_output must have 1 dimension"),
     ]:
         cases.append(Case("log_lag_term_trajectory_lower_bound", argument, "mismatched or bad", bad,
                           lambda args=args: lower(W3, "tanh", *args), message))
+    cases.append(Case("log_lag_term_trajectory_lower_bound", "preactivations, states", "accepted",
+                      "(0, n) and (1, n): T = 0, no terms (empty result)",
+                      lambda: lower(W3, "tanh", np.zeros((0, 3)), np.ones((1, 3)), np.ones(3)), None,
+                      same_as=lambda: []))
     cases.append(Case("log_lag_term_trajectory_lower_bound", "preactivations, states, grad_output", "accepted",
                       "torch tensors", lambda: lower(W3, "tanh", torch.zeros(2, 3), torch.zeros(3, 3),
                                                      torch.ones(3)), None,

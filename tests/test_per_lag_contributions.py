@@ -267,3 +267,15 @@ def test_a_priori_bptt_bounds_are_the_stated_formulas(activation, log_gamma, sca
         err = np.abs(got[finite] - want[finite])
         assert np.all(err <= 8 * 2.0**-53 * np.maximum(1.0, np.abs(want[finite]))), (
             f"{name}, {activation}, c={scale}: got {got.tolist()}, formula {want.tolist()}")
+
+
+def test_tail_share_and_its_ceiling_on_hand_computed_values():
+    """tail_share is Σ_{ℓ>L} r_ℓ / Σ r_ℓ also when the total is below 1; tail_share_bound is
+    capped at exactly 1 (a share); the tail mass with T = 1 has no lag > 0 (−inf)."""
+    assert bptt.tail_share([0.5, 0.25], 0) == pytest.approx(1 / 3, rel=1e-15)
+    assert bptt.tail_share([0.5, 0.25, 0.0625], [0, 1, 5]).tolist() == pytest.approx(
+        [0.3125 / 0.8125, 0.0625 / 0.8125, 0.0], rel=1e-15)
+    assert bptt.tail_share([0.0, 0.0], 0) == 0.0  # no mass: share 0 by convention
+    assert bptt.tail_share_bound(2 * np.eye(2), "tanh", 0, 5, grad_norm=1.0, state_norm=1.0,
+                                 total_mass=1e-3) == 1.0
+    assert bptt.log_tail_mass_bound(0.5 * np.eye(2), "tanh", 0, 1, grad_norm=1.0, state_norm=1.0) == -np.inf
