@@ -512,3 +512,20 @@ def test_gated_profiles_rnn_lstm_gru():
 def test_bad_input_raises_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("forget_bias, radius", [(2.0, 0.0), ([1.0, -3.0, 0.5], 0.7), (-1.5, [0.2, 2.0])])
+def test_forget_log_bounds_are_the_stated_formula(forget_bias, radius):
+    """lstm_forget_log_bounds is exactly ℓ·max_i log σ(b_i ∓ r_i) (lower, upper), per unit and
+    broadcast, with lower = upper when r = 0: the bracket test (G2) alone cannot see a bound
+    that is only looser. Tolerance: 8u·max(1, |value|)."""
+    b, r = np.broadcast_arrays(np.atleast_1d(forget_bias), np.atleast_1d(radius))
+    lags = np.arange(0, 50, 7)
+    lo, hi = lstm_forget_log_bounds(forget_bias, radius, lags)
+    log_sigmoid = lambda x: -np.logaddexp(0.0, -x)  # noqa: E731
+    want_lo, want_hi = lags * log_sigmoid(b - r).max(), lags * log_sigmoid(b + r).max()
+    for got, want, name in ((lo, want_lo, "lower"), (hi, want_hi, "upper")):
+        assert np.all(np.abs(got - want) <= 8 * EPS * np.maximum(1.0, np.abs(want))), (
+            f"{name}: {got.tolist()} vs ℓ·max log σ(b ∓ r) = {want.tolist()} (b={forget_bias}, r={radius})")
+    if np.all(r == 0):
+        assert np.array_equal(lo, hi), (lo, hi)

@@ -250,10 +250,8 @@ def lstm_forget_log_bounds(forget_bias, radius, lag):
     >>> round(float(np.exp(lo)), 3)
     0.964
     """
-    b = np.atleast_1d(_per_unit(forget_bias, "forget_bias"))
-    r = _per_unit(radius, "radius", b.size if b.size > 1 else None)
-    if b.size == 1 and r.size > 1:
-        b = np.broadcast_to(b, r.shape)
+    b = _per_unit(forget_bias, "forget_bias")
+    r = _per_unit(radius, "radius", b.size if b.size > 1 else None)  # b of size 1 broadcasts
     if np.any(r < 0):
         raise ValueError("radius must be non-negative")
     lags = as_lags(lag)
