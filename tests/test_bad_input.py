@@ -827,10 +827,16 @@ def _bptt_shape_case_list():
         ("preactivations", "(2, 2) for n = 3", np.zeros((2, 2)), U3, "preactivations|shape"),
         ("preactivations", "1-D", np.zeros(3), U3, "preactivations|dimension"),
         ("U", "(2, 1) for n = 3", PRE3, np.ones((2, 1)), "U"),
+        ("U", "1-D (3,)", PRE3, np.ones(3), "U must have 2 dimension"),
     ]:
         cases.append(Case("log_input_sensitivity_trajectory_bound", argument, "mismatched or bad", bad,
                           lambda pre=pre, U=U: theory.log_input_sensitivity_trajectory_bound(
                               W3, U, "tanh", pre, grad_norm=1.0), message))
+    cases.append(Case("log_input_sensitivity_trajectory_bound", "preactivations", "accepted",
+                      "(0, n): T = 0, no inputs (empty result)",
+                      lambda: theory.log_input_sensitivity_trajectory_bound(W3, U3, "tanh", np.zeros((0, 3)),
+                                                                            grad_norm=1.0),
+                      None, same_as=lambda: []))
     lower = theory.log_lag_term_trajectory_lower_bound
     for argument, bad, args, message in [
         ("preactivations", "(2, 2) for n = 3", (np.zeros((2, 2)), STATES3, np.ones(3)), "preactivations|shape"),
