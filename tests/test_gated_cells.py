@@ -529,3 +529,15 @@ def test_forget_log_bounds_are_the_stated_formula(forget_bias, radius):
             f"{name}: {got.tolist()} vs ℓ·max log σ(b ∓ r) = {want.tolist()} (b={forget_bias}, r={radius})")
     if np.all(r == 0):
         assert np.array_equal(lo, hi), (lo, hi)
+
+
+def test_gate_preactivation_radius_is_the_stated_formula():
+    """r_i = s·Σ_j |W_hh,ij| + max_t |(W_ih x_t)_i| on hand-computed values, with s ≠ 1 (every
+    other test uses the default s = 1, where s·x and x/s agree) and a per-unit maximum over
+    steps (not over all units)."""
+    W_hh = np.array([[1.0, -2.0], [0.5, 0.0]])
+    W_ih = np.array([[1.0], [-3.0]])
+    x = np.array([[0.5], [-1.0], [0.25]])
+    assert gate_preactivation_radius(W_hh, state_bound=0.5).tolist() == [1.5, 0.25]
+    r = gate_preactivation_radius(W_hh, W_ih, x, state_bound=2.0)
+    assert r.tolist() == [6.0 + 1.0, 1.0 + 3.0], r
