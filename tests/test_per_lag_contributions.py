@@ -271,7 +271,8 @@ def test_a_priori_bptt_bounds_are_the_stated_formulas(activation, log_gamma, sca
 
 def test_tail_share_and_its_ceiling_on_hand_computed_values():
     """tail_share is Σ_{ℓ>L} r_ℓ / Σ r_ℓ also when the total is below 1; tail_share_bound is
-    capped at exactly 1 (a share); the tail mass with T = 1 has no lag > 0 (−inf)."""
+    capped at exactly 1 (a share); the tail mass with T = 1 has no lag > 0 (−inf).
+    Tolerance rel 1e-15: a sum of three terms and one division, a few u (u ≈ 1.1e-16)."""
     assert bptt.tail_share([0.5, 0.25], 0) == pytest.approx(1 / 3, rel=1e-15)
     assert bptt.tail_share([0.5, 0.25, 0.0625], [0, 1, 5]).tolist() == pytest.approx(
         [0.3125 / 0.8125, 0.0625 / 0.8125, 0.0], rel=1e-15)

@@ -667,11 +667,7 @@ def draw_figures(results, directory):
         bottom.set_ylabel("‖∂L/∂x_subject‖")
         bottom.set_xlabel("distance D (filler tokens between subject and verb)")
         bottom.legend(fontsize=7, loc="lower left")
-        fig.tight_layout()
-        name = FIGURES["agreement"] + ".png"
-        fig.savefig(directory / name, dpi=120)
-        plt.close(fig)
-        drawn["agreement"] = name
+        drawn["agreement"] = _save(fig, directory, "agreement")
 
     training = data.get("agreement_training")
     if isinstance(training, dict) and training.get("steps") and training.get("distances"):
@@ -688,11 +684,7 @@ def draw_figures(results, directory):
             ax.set_xlabel("training step")
         axes[0].set_ylabel("‖∂L/∂x_subject‖")
         axes[1].legend(fontsize=7, ncols=2)
-        fig.tight_layout()
-        name = FIGURES["training"] + ".png"
-        fig.savefig(directory / name, dpi=120)
-        plt.close(fig)
-        drawn["training"] = name
+        drawn["training"] = _save(fig, directory, "training")
 
     lag = data.get("bptt_lag_shares")
     if isinstance(lag, dict) and lag.get("lags"):
@@ -716,11 +708,7 @@ def draw_figures(results, directory):
         ax2.set_ylabel("share of gradient mass from lags > L")
         ax2.set_ylim(-0.02, 1.02)
         ax2.legend(fontsize=7)
-        fig.tight_layout()
-        name = FIGURES["lag_terms"] + ".png"
-        fig.savefig(directory / name, dpi=120)
-        plt.close(fig)
-        drawn["lag_terms"] = name
+        drawn["lag_terms"] = _save(fig, directory, "lag_terms")
 
     sens = data.get("input_sensitivity")
     if isinstance(sens, dict) and sens.get("lags"):
@@ -740,12 +728,19 @@ def draw_figures(results, directory):
         ax.set_ylabel("log10 norm")
         ax.set_title(f"sensitivity of the verb's loss to the input at step k, D = {sens.get('distance')}", fontsize=9)
         ax.legend(fontsize=6.5)
-        fig.tight_layout()
-        name = FIGURES["input_sensitivity"] + ".png"
-        fig.savefig(directory / name, dpi=120)
-        plt.close(fig)
-        drawn["input_sensitivity"] = name
+        drawn["input_sensitivity"] = _save(fig, directory, "input_sensitivity")
     return drawn
+
+
+def _save(fig, directory, key):
+    """Save one answer-page figure as ``<FIGURES[key]>.png`` and close it; returns the name."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    name = FIGURES[key] + ".png"
+    fig.savefig(Path(directory) / name, dpi=120)
+    plt.close(fig)
+    return name
 
 
 def _load(path):
