@@ -18,6 +18,7 @@ with b_t the step's bound.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -541,3 +542,191 @@ def test_gate_preactivation_radius_is_the_stated_formula():
     assert gate_preactivation_radius(W_hh, state_bound=0.5).tolist() == [1.5, 0.25]
     r = gate_preactivation_radius(W_hh, W_ih, x, state_bound=2.0)
     assert r.tolist() == [6.0 + 1.0, 1.0 + 3.0], r
+
+
+# --------------------------------------------------------------------------------------
+# Hand-computed values, exactness over several steps, and the documented input checks
+# (each test below pins something the property tests above cannot see: a second bias, a
+# per-step maximum, a non-square gate block, a silent −inf, a message naming the argument).
+# --------------------------------------------------------------------------------------
+
+
+def test_lstm_gates_hand_computed_with_both_biases():
+    """One unit, one step, x = h = 1: the pre-activation of gate k is W_ih[k] + W_hh[k] +
+    b_ih[k] + b_hh[k], chosen as 0, ln 3, ln 2, −ln 3 so that i = 1/2, f = 3/4,
+    g = tanh(ln 2) = 3/5, o = 1/4. b_hh ≠ 0 here (every torch-built case zeroes it), so
+    b_ih − b_hh would be caught. Tolerance 4u: one sigmoid or tanh of an exact argument."""
+    ln2, ln3 = math.log(2.0), math.log(3.0)
+    W_ih = np.array([[1.0], [ln3], [0.0], [-ln3]])
+    W_hh = np.array([[-2.0], [0.0], [ln2 - 1.0], [0.5]])
+    b_ih = np.array([0.5, 1.0, 0.25, 0.0])
+    b_hh = np.array([0.5, -1.0, 0.75, -0.5])
+    gates = lstm_gates(W_ih, W_hh, b_ih, b_hh, [[1.0]], [[1.0]])
+    want = {"i": 0.5, "f": 0.75, "g": 0.6, "o": 0.25}
+    for k, v in want.items():
+        assert gates[k].shape == (1, 1) and abs(gates[k][0, 0] - v) <= 4 * EPS, (
+            f"gate {k}: {gates[k].tolist()} ≠ {v} (hand-computed)")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lstm_jacobian_bound_is_attained_at_every_step_for_one_unit(seed):
+    """The n = 1, all-paths-positive exactness of G3 holds step by step over T = 3 steps:
+    entry k − entry k+1 of the bound (the log of step k+1's bound) equals the log-norm of
+    that step's autograd Jacobian. Each step uses its own gate values, so a maximum taken over
+    all steps instead of per step (a looser but valid bound) is caught. Tolerance 64u, as in
+    the one-step test."""
+    rng = np.random.default_rng(100 + seed)
+    cell = torch.nn.LSTMCell(1, 1, dtype=F64)
+    with torch.no_grad():
+        cell.weight_hh.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.weight_ih.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.bias_ih.copy_(torch.as_tensor(rng.uniform(0.0, 1.0, 4)))
+        cell.bias_hh.zero_()
+    cell.requires_grad_(False)
+    T = 3
+    x = torch.as_tensor(rng.uniform(0.1, 2.0, (T, 1)))
+    step = lstm_step(cell, False)
+    states = run_states(step, x, (torch.as_tensor(rng.uniform(0.1, 0.9, 1)), torch.as_tensor(rng.uniform(0.1, 2.0, 1))))
+    measured = []
+    for t in range(T):
+        h, c = (p.clone().requires_grad_(True) for p in states[t])
+        h1, c1 = step(x[t], h, c)
+        J = np.array([[float(g) for g in torch.autograd.grad(out, (h, c), retain_graph=True)] for out in (h1, c1)])
+        measured.append(math.log(np.linalg.norm(J, 2)))
+    p = lstm_params(cell)
+    h_prev = np.stack([s[0].numpy() for s in states[:-1]])
+    c_all = np.stack([s[1].numpy() for s in states])
+    gates = lstm_gates(p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"], x.numpy(), h_prev)
+    bound = lstm_log_jacobian_bound(p["weight_hh"], gates, c_all[:-1], c_all[1:])
+    per_step = bound[:-1] - bound[1:]
+    assert np.all(np.abs(per_step - measured) <= 64 * EPS), (
+        f"seed {seed}: per-step log bounds {per_step.tolist()} ≠ measured {measured} (gates f = "
+        f"{gates['f'].ravel().tolist()})")
+
+
+def test_lstm_jacobian_bound_of_a_zero_step_is_minus_inf_silently():
+    """Gates saturated to exactly 0 (σ underflows for pre-activations below −745) make the
+    step bound ‖[[A, B], [C, D]]‖₂ = 0: its log is −inf for every k before that step, with no
+    RuntimeWarning (the function silences log 0 on purpose)."""
+    zero = np.zeros((2, 1))
+    gates = {k: zero for k in "ifgo"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = lstm_log_jacobian_bound(np.ones((4, 1)), gates, zero, zero)
+    assert out.tolist() == [-math.inf, -math.inf, 0.0], out
+
+
+def test_gate_preactivation_radius_non_square_block_and_no_steps():
+    """Two documented shapes the LSTM/GRU tests never use: a (k, n) block with k ≠ n (the
+    rows of weight_ih are matched against the k rows of weight_hh, not its n columns), and
+    inputs with no steps (T = 0: no input term). Hand-computed: row (0.5, −0.25) gives
+    0.75·s; max_t |2·x_t| over x = (1, −1.5) is 3."""
+    W_hh, W_ih = [[0.5, -0.25]], [[2.0]]
+    r = gate_preactivation_radius(W_hh, W_ih, [[1.0], [-1.5]])
+    assert r.tolist() == [3.75], r
+    r = gate_preactivation_radius(W_hh, W_ih, np.zeros((0, 1)), state_bound=2.0)
+    assert r.tolist() == [1.5], r
+
+
+def test_forget_log_bounds_hand_computed_with_a_length_one_radius():
+    """A radius given as a length-1 array broadcasts over the units like a float (the
+    docstring's "(n,) array_like or float"). b = (ln 3 + 1, −5), r = (1,): the best unit is the
+    first, σ(ln 3) = 3/4 and σ(ln 3 + 2) = 3e²/(3e² + 1); over ℓ = 2 steps the bounds are
+    2·log of these. Tolerance 8u·|value|."""
+    ln3 = math.log(3.0)
+    lo, hi = lstm_forget_log_bounds([ln3 + 1.0, -5.0], [1.0], 2)
+    e2 = math.exp(2.0)
+    want_lo, want_hi = 2 * math.log(0.75), 2 * math.log(3 * e2 / (3 * e2 + 1))
+    for got, want, name in ((lo, want_lo, "lower"), (hi, want_hi, "upper")):
+        assert abs(got - want) <= 8 * EPS * abs(want), f"{name}: {got!r} ≠ {want!r} (hand-computed)"
+
+
+def test_gru_jacobian_deviation_bound_hand_computed():
+    """δ = ε·(1 + ‖W_hn‖₂ + m‖W_hr‖₂/4 + (1 + s)‖W_hz‖₂), m = s·‖W_hn‖_∞ + |b_hn|_∞, on
+    matrices whose norms are read off: W_hr = diag(2, 1) (‖·‖₂ = 2), W_hz = [[0, 3], [0, 0]]
+    (3), W_hn = [[1, −1], [−1, 1]] (‖·‖₂ = 2, largest row sum 2, total 4), b_hn = (0.5, −1.5),
+    and b_hz = (5, −5) large so that reading the wrong bias slice shows. ε = max_i σ(r_i − b_i)
+    = σ(−1) = 1/(1 + e). s = 1/2: m = 2.5, factor 1 + 2 + 1.25 + 4.5 = 8.75. The default
+    s = 1: m = 3.5, factor 1 + 2 + 1.75 + 6 = 10.75. A length-1 update bias broadcasts over the
+    units: b = 3, r = (2, 0.5) gives σ(−1) again. This is the exactness check the GRU1
+    inequality test cannot give (a looser δ passes it). Tolerance 8u·δ."""
+    W_hh = np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 3.0], [0.0, 0.0], [1.0, -1.0], [-1.0, 1.0]])
+    b_hh = np.array([0.3, -0.7, 5.0, -5.0, 0.5, -1.5])
+    eps = 1.0 / (1.0 + math.e)
+    for args, kwargs, want in [
+        (([2.0, 3.0], [1.0, 0.5]), {"state_bound": 0.5}, 8.75 * eps),
+        (([2.0, 3.0], [1.0, 0.5]), {}, 10.75 * eps),
+        (([3.0], [2.0, 0.5]), {}, 10.75 * eps),
+    ]:
+        got = gru_jacobian_deviation_bound(W_hh, b_hh, *args, **kwargs)
+        assert abs(got - want) <= 8 * EPS * want, (
+            f"δ = {got!r} ≠ {want!r} (hand-computed) for update bias, radius {args}, {kwargs}")
+
+
+def test_gru_log_norm_bounds_at_the_edge_are_silent():
+    """The lower bound log(max(0, 2 − (1+δ)^ℓ)) is −inf, without a RuntimeWarning, both where
+    (1+δ)^ℓ = 2 exactly (δ = 1, ℓ = 1: log 0) and where (1+δ)^ℓ overflows (δ = 1, ℓ = 10⁶);
+    the upper bound ℓ·log 2 stays finite."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lo, hi = gru_log_norm_bounds(1.0, [1, 10**6])
+    assert lo.tolist() == [-math.inf, -math.inf], lo
+    want = np.array([1, 10**6]) * math.log(2.0)
+    assert np.all(np.abs(hi - want) <= 4 * EPS * want), (hi.tolist(), want.tolist())
+
+
+def _lstm_bad_args():
+    rng = np.random.default_rng(0)
+    n, T = 2, 3
+    p = dict(weight_ih=rng.standard_normal((4 * n, 1)), weight_hh=rng.standard_normal((4 * n, n)),
+             bias_ih=np.zeros(4 * n), bias_hh=np.zeros(4 * n), inputs=np.ones((T, 1)), h_prev=np.zeros((T, n)))
+    gates = lstm_gates(**p)
+    bound = dict(weight_hh=p["weight_hh"], gates=gates, c_prev=np.zeros((T, n)), c=np.full((T, n), 0.1))
+    return p, gates, bound
+
+
+@pytest.mark.parametrize(
+    "function, argument, value, message",
+    [
+        ("lstm_gates", "bias_ih", np.zeros((8, 1)), r"^bias_ih must have 1 dimension"),
+        ("lstm_gates", "bias_hh", np.zeros((8, 1)), r"^bias_hh must have 1 dimension"),
+        ("lstm_gates", "bias_hh", np.zeros(1), r"^bias_hh has shape \(1,\), but axis 0 must have length 8"),
+        ("lstm_gates", "inputs", np.ones(1), r"^inputs must have 2 dimension"),
+        ("bound", "gates", {"f": np.full(3, 0.5)}, r"^gates\['f'\] must have 2 dimension"),
+        ("bound", "gates", {"f": np.full((3, 3), 0.5)}, r"^gates\['f'\] has shape \(3, 3\), but axis 1"),
+        ("bound", "gates", {"g": np.full((2, 2), 0.5)}, r"^gates\['g'\] must have 3 rows"),
+        ("bound", "gates", {"o": np.full((2, 2), 0.5)}, r"^gates\['o'\] must have 3 rows"),
+        ("bound", "c_prev", np.zeros(2), r"^c_prev must have 2 dimension"),
+        ("bound", "c", np.zeros(2), r"^c must have 2 dimension"),
+        ("bound", "c", np.zeros((3, 3)), r"^c has shape \(3, 3\), but axis 1 must have length 2"),
+    ],
+)
+def test_lstm_shape_errors_name_the_argument(function, argument, value, message):
+    """Each argument's rank and shape is checked, with a message naming it: without the check
+    these inputs would broadcast into a wrong answer or fail later with a numpy message."""
+    p, gates, bound = _lstm_bad_args()
+    if function == "lstm_gates":
+        call = lambda: lstm_gates(**{**p, argument: value})  # noqa: E731
+    else:
+        value = {**gates, **value} if argument == "gates" else value
+        call = lambda: lstm_log_jacobian_bound(**{**bound, argument: value})  # noqa: E731
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: gate_preactivation_radius([[1.0, 0.0]], np.ones(1), np.ones((2, 1))),
+         r"^weight_ih must have 2 dimension"),
+        (lambda: gate_preactivation_radius([[1.0, 0.0]], np.ones((1, 1)), np.ones(1)),
+         r"^inputs must have 2 dimension"),
+        (lambda: gru_jacobian_deviation_bound(np.zeros((6, 2)), np.zeros((6, 1)), 1.0, 0.0),
+         r"^bias_hh must have 1 dimension"),
+    ],
+)
+def test_radius_and_gru_shape_errors_name_the_argument(call, message):
+    """As above for gate_preactivation_radius and gru_jacobian_deviation_bound: a 1-D
+    weight_ih or inputs, or a 2-D bias_hh, is rejected by name (it would otherwise broadcast)."""
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -60,14 +60,18 @@ def _weights(weight_hh, n_gates, name="weight_hh"):
 
 
 def _per_unit(value, name, n=None):
-    """A float or an (n,) array (one value per unit), as a 1-D float64 array of length n."""
+    """A float or an (n,) array (one value per unit), as a 1-D float64 array of length 1 or n.
+
+    A length-1 result is not broadcast to n: every caller combines it elementwise with another
+    per-unit array (b − r, r − b) before reducing, which broadcasts it.
+    """
     array = as_finite_array(value, name)
     if array.size == 0:
         raise ValueError(f"{name} must be non-empty, got shape {array.shape}")
     if array.ndim > 1 or (n is not None and array.ndim == 1 and array.size not in (1, n)):
         want = "a number or a 1-D array" + ("" if n is None else f" of length n = {n}")
         raise ValueError(f"{name} must be {want}, got shape {array.shape}")
-    return np.broadcast_to(np.atleast_1d(array), (n if n is not None else array.size,))
+    return np.atleast_1d(array)
 
 
 def lstm_gates(weight_ih, weight_hh, bias_ih, bias_hh, inputs, h_prev):
@@ -258,7 +262,8 @@ def lstm_forget_log_bounds(forget_bias, radius, lag):
     # log σ(x) = −log(1 + e^{−x}), computed without overflow or cancellation.
     log_lo = float(np.max(-np.logaddexp(0.0, -(b - r))))
     log_hi = float(np.max(-np.logaddexp(0.0, -(b + r))))
-    return np.asarray(lags * log_lo, dtype=float)[()], np.asarray(lags * log_hi, dtype=float)[()]
+    # lags is int64 and log_lo, log_hi floats: the products are float64 already.
+    return np.asarray(lags * log_lo)[()], np.asarray(lags * log_hi)[()]
 
 
 def lstm_log_jacobian_bound(weight_hh, gates, c_prev, c):
@@ -445,9 +450,11 @@ def gru_log_norm_bounds(delta, lag):
     lags = as_lags(lag)
     upper = lags * math.log1p(delta)
     # (1+δ)^ℓ may overflow for huge ℓ; the bound is then log 0 = −inf, which this gives.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    # (upper is finite and ≥ 0, so exp(upper) ∈ [1, inf] and no NaN can arise: only the
+    # overflow and log 0 are silenced.)
+    with np.errstate(divide="ignore", over="ignore"):
         lower = np.log(np.maximum(0.0, 2.0 - np.exp(upper)))
-    return lower[()], np.asarray(upper, dtype=float)[()]
+    return lower[()], np.asarray(upper)[()]
 
 
 def clipped_gradient_norm(norm, threshold):
