@@ -155,6 +155,10 @@ def test_wall_height_at_boundary(case):
     (2.0, 0.4, 30, "sigmoid"),      # |μ| < 1: the sum converges to 1/(1 − μ)
     (4.0, 0.0, 25, "sigmoid"),      # μ = 1 exactly (σ'(0) = 1/4): log T
     (3.0, 0.2, 400, "tanh"),        # tanh: μ = 3(1 − tanh² 0.2)
+    (5.0, 0.5, 5000, "sigmoid"),    # 1 < μ < 2 and μ^T ≈ 10^350: still the safe branch
+    (4000.0, 0.0, 150, "sigmoid"),  # μ = 1000, T/log μ < 30 < T·log μ: μ^T = 10^450
+    (12.0, 0.0, 28, "sigmoid"),     # μ = 3, T·log μ ≈ 30.8: μ^{−T} ≈ 4e-14 still counts
+    (-12.0, 0.0, 28, "sigmoid"),    # μ = −3, even T, just past the switch
 ])
 def test_wall_height_formula_against_extended_precision(w, x0, T, activation):
     """log|Σ_{k<T} μ^k| against 40-digit mpmath in every branch of the closed form, including
@@ -256,3 +260,110 @@ def test_meta_wrong_bifurcation_window_is_caught():
     b = -1.0
     assert wrong[0] < b < wrong[1]
     assert len(fixed_points(5.0, b, "sigmoid")[0]) != 3
+
+
+# --------------------------------------------------------------------------------------
+# Hand-computed values and documented special cases
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("w, activation", [(4.0, "sigmoid"), (1.0, "tanh"), (-12.0, "sigmoid"), (-3.0, "tanh")])
+def test_no_saddle_node_at_or_below_the_threshold(w, activation):
+    """w·γ ≤ 1 (γ = 1/4 sigmoid, 1 tanh): no bias makes the map tangent to the diagonal, so the
+    window is empty; at w = 1/γ exactly the only tangency is the pitchfork at x = 0, not a
+    saddle-node pair (the documented "empty when w ≤ 1/γ", boundary included)."""
+    window = saddle_node_biases(w, activation)
+    assert window.shape == (0,), f"w={w}, {activation}: saddle-node biases {window.tolist()}, expected none"
+
+
+@pytest.mark.parametrize(
+    "w, b, activation, c, s",
+    [
+        (5.0, -2.5, "sigmoid", 2.5, 2.0),  # 5σ(x) − 2.5 = 2.5·tanh(x/2)
+        (3.0, 0.0, "tanh", 3.0, 1.0),      # 3·tanh(x)
+    ],
+)
+def test_fixed_points_against_extended_precision(w, b, activation, c, s):
+    """w·φ(x) + b − x = c·tanh(x/s) − x is odd: the fixed points are 0 and ±x with
+    x = c·tanh(x/s), checked against a 40-digit root, with multipliers w·φ'(x*) (stable
+    outside, unstable at 0). Tolerance: Brent's stopping rule, xtol = 1e-15 plus 4u·|x|
+    (scipy's rtol), doubled: the final bracket may straddle the root."""
+    import mpmath
+
+    with mpmath.workdps(40):
+        x = float(mpmath.findroot(lambda t: c * mpmath.tanh(t / s) - t, 2.5))
+    expected = np.array([-x, 0.0, x])
+    points, mult = fixed_points(w, b, activation)
+    tol = 2 * (1e-15 + 4 * 2.0**-53 * np.abs(expected))
+    assert points.shape == (3,) and np.all(np.abs(points - expected) <= tol), (
+        f"w={w}, b={b}, {activation}: fixed points {points.tolist()}, 40-digit {expected.tolist()}")
+    # φ' = 1 − tanh² for tanh; σ' = 1/(4·cosh²(x/2)) for the sigmoid.
+    dphi = np.cosh(expected) ** -2 if activation == "tanh" else 0.25 * np.cosh(expected / 2) ** -2
+    # rtol 1e-13: the points are within ~4e-15 and |φ''/φ'| ≤ 2, so w·φ' is within ~1e-14.
+    assert np.allclose(mult, w * dphi, rtol=1e-13, atol=0), (
+        f"w={w}, b={b}, {activation}: multipliers {mult.tolist()}, expected {(w * dphi).tolist()}")
+    assert (np.abs(mult) < 1).tolist() == [True, False, True], f"multipliers {mult.tolist()}"
+
+
+@pytest.mark.parametrize("w, b, activation", [
+    (-5.4, -3.6, "sigmoid"),  # w < 0: one fixed point
+    (-0.7, 3.1, "sigmoid"),
+    (3.1, 1.2, "tanh"),       # three, not symmetric
+    (4.4, -0.3, "tanh"),
+])
+def test_fixed_points_against_extended_precision_roots(w, b, activation):
+    """Every root of w·φ(x) + b − x, refined at 40 digits in each cell of a 0.005 grid over
+    b + w·φ(ℝ) ± 1 where it changes sign (these cases are ≥ 0.18 from a saddle-node bias:
+    simple roots, ≥ 0.9 apart, none within 2e-4 of a grid point). Tolerance as above:
+    2·(xtol + 4u·|x|); a search stopped at scipy's default xtol = 2e-12 is off by ~5e-13 here."""
+    import mpmath
+
+    grid = np.linspace(b - abs(w) - 1, b + abs(w) + 1, 4001)
+    phi = np.tanh if activation == "tanh" else (lambda t: 1 / (1 + np.exp(-t)))
+    sign = np.sign(w * phi(grid) + b - grid)
+    cells = np.flatnonzero(sign[:-1] * sign[1:] < 0)
+    with mpmath.workdps(40):
+        mphi = mpmath.tanh if activation == "tanh" else (lambda t: 1 / (1 + mpmath.exp(-t)))
+        roots = [float(mpmath.findroot(lambda t: w * mphi(t) + b - t,
+                                       (mpmath.mpf(grid[i]), mpmath.mpf(grid[i + 1])), solver="anderson"))
+                 for i in cells]
+    points, _ = fixed_points(w, b, activation)
+    tol = 2 * (1e-15 + 4 * 2.0**-53 * np.abs(roots))
+    assert points.shape == (len(roots),) and np.all(np.abs(points - roots) <= tol), (
+        f"w={w}, b={b}, {activation}: fixed points {points.tolist()}, 40-digit roots {roots}")
+
+
+@pytest.mark.parametrize("b", [-1e17, 1e17])
+def test_fixed_point_of_a_huge_bias_is_found_at_the_bracket_edge(b):
+    """|b| = 1e17, w = 100, tanh: the one fixed point is b ± 100 (tanh saturated), i.e. the float
+    nearest to it, b ± 96 (the spacing of floats there is 16). The search brackets b + w·φ(ℝ)
+    with a margin of 1, below that spacing, so the fixed point *is* a bracket end, where g
+    vanishes exactly: it must still be returned (a bounded map always has a fixed point)."""
+    w = 100.0
+    points, mult = fixed_points(w, b, "tanh")
+    expected = b + math.copysign(96.0, b)  # 10^17 ± 100 rounded to a multiple of 16
+    assert points.tolist() == [expected] and mult.tolist() == [0.0], (
+        f"b={b!r}: fixed points {points.tolist()}, multipliers {mult.tolist()}; expected [{expected!r}], [0.0]")
+    assert w * math.tanh(expected) + b == expected  # a fixed point in float arithmetic
+
+
+@pytest.mark.parametrize("T", [1, 2, 50])
+def test_wall_height_without_recurrence_is_one(T):
+    """w = 0: μ = 0, so ∂x_T/∂b = Σ_{k<T} 0^k = 1 (0⁰ = 1) and its log is exactly 0."""
+    got = log_boundary_sensitivity(0.0, 0.5, T)
+    assert got == 0.0, f"w=0, T={T}: log|∂x_T/∂b| = {got!r}, expected 0"
+
+
+@pytest.mark.parametrize("w, x0", [(5.0, 0.5), (12.0, 0.0), (-5.0, 0.5), (-12.0, 0.3), (2.0, 0.4), (4.0, 0.0)])
+def test_one_step_wall_height_is_exactly_one(w, x0):
+    """T = 1: x_1 = w·σ(x_0) + b, so ∂x_1/∂b = 1 whatever μ, and log 1 = 0 with no rounding
+    ((μ − 1)/(μ − 1) is exactly 1 in floating point); the overflow-safe rewrite is only for
+    T·log|μ| > 30."""
+    got = log_boundary_sensitivity(w, x0, 1)
+    assert got == 0.0, f"w={w}, x0={x0}, T=1: log|∂x_1/∂b| = {got!r}, expected exactly 0"
+
+
+def test_array_argument_error_names_the_shape():
+    """A 1-element array is not a scalar: the message says which argument and its shape."""
+    with pytest.raises(ValueError, match=r"^w must be a real number, got an array of shape \(2,\)$"):
+        fixed_points(np.array([5.0, 6.0]), 0.0)

@@ -171,3 +171,34 @@ def test_meta_wrong_input_sensitivity_bound_is_caught(name):
 def test_bad_input_raises(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_trajectory_bound_on_hand_computed_values():
+    """n = 2, T = 3, tanh, W = diag(2, 0.5) (‖W‖₂ = 2), ‖U‖₂ = 3, ‖g_T‖ = 1.5: entry k − 1 is
+    log(1.5·3·Π_{t=k..3} M_t·2^{3−k}), M_t = max_i sech²(a_{t,i}); T = 0 gives no entries.
+    Tolerance 8u·max(1, |value|): a sum of a few logs of this size."""
+    import math
+
+    W = np.diag([2.0, 0.5])
+    U = np.array([[3.0, 0.0], [0.0, 1.0]])
+    a = np.array([[0.5, 1.5], [1.0, 2.0], [0.3, 0.1]])
+    log_M = [math.log(1 / math.cosh(min(abs(x) for x in row)) ** 2) for row in a]
+    head = math.log(1.5) + math.log(3.0)
+    want = np.array([head + sum(log_M[k - 1:]) + (3 - k) * math.log(2.0) for k in (1, 2, 3)])
+    got = bptt.log_input_sensitivity_trajectory_bound(W, U, "tanh", a, grad_norm=1.5)
+    assert got.shape == (3,) and np.all(np.abs(got - want) <= 8 * 2.0**-53 * np.maximum(1.0, np.abs(want))), (
+        f"trajectory input-sensitivity bound {got.tolist()}, hand-computed {want.tolist()}")
+    empty = bptt.log_input_sensitivity_trajectory_bound(W, U, "tanh", np.zeros((0, 2)), grad_norm=1.5)
+    assert empty.shape == (0,), f"T = 0: expected no entries, got {empty.tolist()}"
+
+
+def test_zero_weights_keep_the_lag_zero_sensitivity():
+    """‖W‖₂ = 0: x_T still reaches the loss through U (lag 0: ‖g_T‖·γ‖U‖₂ = 1.5·3, the empty
+    product (γ‖W‖)⁰ = 1), earlier inputs do not (−inf); no RuntimeWarning for the −inf."""
+    import math
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = bptt.log_input_sensitivity_bound(np.zeros((2, 2)), [[3.0], [0.0]], "tanh", [0, 2], grad_norm=1.5)
+    assert got.tolist() == [math.log(1.5) + math.log(3.0), -math.inf], f"W = 0: {got.tolist()}"

@@ -280,3 +280,53 @@ def test_tail_share_and_its_ceiling_on_hand_computed_values():
     assert bptt.tail_share_bound(2 * np.eye(2), "tanh", 0, 5, grad_norm=1.0, state_norm=1.0,
                                  total_mass=1e-3) == 1.0
     assert bptt.log_tail_mass_bound(0.5 * np.eye(2), "tanh", 0, 1, grad_norm=1.0, state_norm=1.0) == -np.inf
+
+
+def test_trajectory_lower_bound_on_hand_computed_values():
+    """n = 2, T = 3, tanh, W = diag(2, 3) (σ_min = 2), ‖g_T‖ = 1: entry k − 1 is
+    log(‖h_{k−1}‖·Π_{t=k..3} m_t·2^{3−k}), m_t = min_i sech²(a_{t,i}), each state with its
+    own norm (‖h_0‖ = 0 gives −inf, without a warning). Tolerance 8u·max(1, |value|): a sum of
+    a few logs of this size."""
+    import warnings
+
+    W = np.diag([2.0, 3.0])
+    a = np.array([[0.0, 0.5], [1.0, 0.0], [0.2, 0.3]])
+    h = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 0.0], [7.0, 7.0]])  # norms 0, 5, 1 (h_3 unused)
+    g = np.array([0.6, 0.8])
+    log_m = [math.log(1 / math.cosh(max(abs(x) for x in row)) ** 2) for row in a]
+    want = [-math.inf,
+            math.log(5.0) + log_m[1] + log_m[2] + math.log(2.0),
+            math.log(1.0) + log_m[2]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the −inf is by design, not a divide-by-zero warning
+        got = bptt.log_lag_term_trajectory_lower_bound(W, "tanh", a, h, g)
+    assert got.shape == (3,) and got[0] == -math.inf, f"got {got.tolist()}, want {want}"
+    assert np.all(np.abs(got[1:] - want[1:]) <= 8 * 2.0**-53 * np.maximum(1.0, np.abs(want[1:]))), (
+        f"trajectory lower bound {got.tolist()}, hand-computed {want}")
+    empty = bptt.log_lag_term_trajectory_lower_bound(W, "tanh", np.zeros((0, 2)), h[:1], g)
+    assert empty.shape == (0,), f"T = 0: expected no entries, got {empty.tolist()}"
+
+
+def test_zero_weights_keep_the_lag_zero_term_and_warn_nothing():
+    """‖W‖₂ = 0: the lag-0 bound is C = γ‖g_T‖ max‖h‖ (the empty product (γ‖W‖)⁰ = 1, not
+    0·log 0 = NaN) and every longer lag is −inf; a zero norm gives −inf everywhere. Both
+    without a RuntimeWarning (the −inf is by design). Exact: log 2 and log 1.5 are one rounding."""
+    import warnings
+
+    lags = [0, 1, 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = bptt.log_lag_term_upper_bound(np.zeros((2, 2)), "tanh", lags, grad_norm=1.5, state_norm=2.0)
+        none = bptt.log_lag_term_upper_bound(np.eye(2), "tanh", lags, grad_norm=0.0, state_norm=2.0)
+        tail = bptt.log_tail_mass_bound(np.zeros((2, 2)), "tanh", [0, 1], 3, grad_norm=1.5, state_norm=2.0)
+    assert got.tolist() == [math.log(1.5) + math.log(2.0), -math.inf, -math.inf], f"W = 0: {got.tolist()}"
+    assert none.tolist() == [-math.inf] * 3, f"grad_norm = 0: {none.tolist()}"
+    assert tail.tolist() == [-math.inf, -math.inf], f"W = 0, lags > 0 carry nothing: {tail.tolist()}"
+
+
+def test_tail_share_is_capped_at_one_against_summation_rounding():
+    """r_0 = 0: all the mass is at lags > 0, so the share is exactly 1; summed from the end
+    (0.003 + 0.816 + 0.935 = 1.754) the tail is an ulp above the total summed from the start
+    (1.7539999999999998), and the documented range [0, 1] still holds."""
+    share = bptt.tail_share([0.0, 0.935, 0.816, 0.003], 0)
+    assert share == 1.0, f"share of lags > 0 with r_0 = 0: {share!r}, expected exactly 1"

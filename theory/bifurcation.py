@@ -53,7 +53,7 @@ def _phi(activation):
 
 
 def _critical_points(phi, w):
-    """x with w·φ'(x) = 1 (none when |w|·γ ≤ 1), sorted."""
+    """x with w·φ'(x) = 1 (none when w·γ ≤ 1, in particular for every w ≤ 0), sorted."""
     if w * phi.gamma <= 1.0:
         return np.empty(0)
     if phi.name == "sigmoid":
@@ -115,21 +115,17 @@ def fixed_points(w, b, activation="sigmoid"):
     def g(x):
         return w * float(phi.phi(x)) + b - x
 
-    lo_img, hi_img = (0.0, 1.0) if phi.name == "sigmoid" else (-1.0, 1.0)
-    span = sorted((w * lo_img, w * hi_img))
-    edges = [b + span[0] - 1.0, *(_critical_points(phi, w) if w > 0 else []), b + span[1] + 1.0]
+    # Every fixed point lies in b + w·φ(ℝ) ⊂ (b − |w|, b + |w|) (|φ| < 1); g is monotone
+    # between consecutive edges.
+    edges = [b - abs(w) - 1.0, *_critical_points(phi, w), b + abs(w) + 1.0]
     points = []
     for left, right in zip(edges[:-1], edges[1:]):
-        gl, gr = g(left), g(right)
-        if gl == 0.0:
-            points.append(left)
-        if gl * gr < 0.0:
-            points.append(brentq(g, left, right, xtol=1e-15, rtol=4 * np.finfo(float).eps))
-    if g(edges[-1]) == 0.0:
-        points.append(edges[-1])
-    points = np.unique(np.array(points, dtype=float))
-    multipliers = w * phi.derivative(points)
-    return points, np.asarray(multipliers, dtype=float)
+        # A root in [left, right] iff g changes sign or vanishes at an end (brentq then
+        # returns that end exactly); rtol is scipy's default 4·eps.
+        if g(left) * g(right) <= 0.0:
+            points.append(brentq(g, left, right, xtol=1e-15))
+    points = np.unique(points)
+    return points, w * phi.derivative(points)
 
 
 def saddle_node_biases(w, activation="sigmoid"):
@@ -170,7 +166,7 @@ def saddle_node_biases(w, activation="sigmoid"):
     """
     w = _real(w, "w")
     phi = _phi(activation)
-    xc = _critical_points(phi, w) if w > 0 else np.empty(0)
+    xc = _critical_points(phi, w)
     return np.sort(xc - w * phi.phi(xc))
 
 
@@ -259,7 +255,6 @@ def log_boundary_sensitivity(w, x0, T, activation="sigmoid"):
         return 0.0
     # log|(μ^T − 1)/(μ − 1)| without overflow for large T.
     log_abs_mu = math.log(abs(mu))
-    if abs(mu) > 1.0 and T * log_abs_mu > 30.0:
-        sign_term = 1.0 - mu ** (-T) if mu > 0 else 1.0 - (1.0 / mu) ** T
-        return T * log_abs_mu + math.log(abs(sign_term)) - math.log(abs(mu - 1.0))
+    if T * log_abs_mu > 30.0:  # then |μ| > 1 and μ^{−T} < e^{−30}
+        return T * log_abs_mu + math.log(abs(1.0 - mu ** (-T))) - math.log(abs(mu - 1.0))
     return math.log(abs((mu**T - 1.0) / (mu - 1.0)))

@@ -151,11 +151,11 @@ def log_lag_term_trajectory_lower_bound(W, activation, preactivations, states, g
     T = a.shape[0]
     h = as_finite_array(states, "states", ndim=2, shape=(T + 1, n))
     g = as_finite_array(grad_output, "grad_output", ndim=1, shape=(n,))
-    log_m = phi.log_derivative(a).min(axis=1) if T else np.zeros(0)  # log m_t, t = 1..T
+    log_m = phi.log_derivative(a).min(axis=1)  # log m_t, t = 1..T
     log_step = log_m + _log(min_singular_value(W))
-    # Σ_{t=k+1..T} log_step_t for k = 1..T, with the empty sum 0 at k = T.
-    with np.errstate(invalid="ignore"):
-        after = np.concatenate([np.cumsum(log_step[::-1])[::-1][1:], [0.0]]) if T else log_step
+    # Σ_{t=k+1..T} log_step_t for k = 1..T, with the empty sum 0 at k = T (no NaN: every
+    # log_step_t is finite or −inf).
+    after = np.append(np.cumsum(log_step[::-1])[::-1], 0.0)[1:]
     with np.errstate(divide="ignore"):
         log_h = np.log(np.linalg.norm(h[:-1], axis=1))
     return _log(np.linalg.norm(g)) + log_h + log_m + after
@@ -256,7 +256,8 @@ def tail_share(term_norms, L):
     tail = np.concatenate([np.cumsum(r[::-1])[::-1], [0.0]])  # tail[j] = Σ_{ℓ≥j}
     idx = np.minimum(np.atleast_1d(cut) + 1, r.size)
     out = tail[idx] / total if total > 0 else np.zeros(idx.shape)
-    return np.clip(out, 0.0, 1.0).reshape(np.shape(cut))[()]
+    # out ≥ 0 (r ≥ 0); the cap: summation-order rounding can put Σ_{ℓ>L} an ulp above the total.
+    return np.minimum(out, 1.0).reshape(np.shape(cut))[()]
 
 
 def tail_share_bound(W, activation, L, T, *, grad_norm, state_norm, total_mass):
@@ -400,9 +401,7 @@ def log_input_sensitivity_trajectory_bound(W, U, activation, preactivations, *, 
     phi = _activation(activation)
     a = as_finite_array(preactivations, "preactivations", ndim=2, shape=(None, n))
     grad_norm = as_positive_float(grad_norm, "grad_norm", allow_zero=True)
-    T = a.shape[0]
-    log_M = phi.log_derivative(a).max(axis=1) if T else np.zeros(0)
+    log_M = phi.log_derivative(a).max(axis=1)
     log_step = log_M + _log(spectral_norm(W))
-    with np.errstate(invalid="ignore"):
-        after = np.concatenate([np.cumsum(log_step[::-1])[::-1][1:], [0.0]]) if T else log_step
+    after = np.append(np.cumsum(log_step[::-1])[::-1], 0.0)[1:]  # Σ_{t>k} log_step_t
     return _log(grad_norm) + _log(np.linalg.norm(U, 2)) + log_M + after
