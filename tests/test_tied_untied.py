@@ -265,3 +265,27 @@ def test_meta_difference_check_fails_where_rates_agree():
     tied, _ = _tied_and_untied(1, 4242)
     z = (tied.mean() - lyapunov_exponent_gaussian(1)) / (tied.std(ddof=1) / math.sqrt(len(tied)))
     assert z <= 3.0, z
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: log_norm_moments_gaussian(4, [1, 2]), r"^steps must be an integer ≥ 0, got an array of shape \(2,\)$"),
+        (lambda: lyapunov_exponent_gaussian(np.array([2, 3])), r"^n must be a positive integer, got an array of shape \(2,\)$"),
+        (lambda: log_norm_moments_gaussian(0, 3), r"^n must be a positive integer, got 0$"),
+    ],
+    ids=["steps-array", "n-array", "n-zero"],
+)
+def test_count_errors_name_the_argument_and_its_range(call, message):
+    """An array count is rejected as such, and the message states the allowed range:
+    steps may be 0 (“an integer ≥ 0”), n may not (“a positive integer”)."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_zero_dimensional_counts_are_accepted():
+    """0-d arrays count as integers: N = 0 factors give log-norm 0 exactly (mean 0, variance 0);
+    λ₁(n = 2) = ½ψ(1) = −γ/2 (Euler's γ = 0.5772156649015329)."""
+    assert log_norm_moments_gaussian(4, np.array(0)) == (0.0, 0.0)
+    lam = lyapunov_exponent_gaussian(np.array(2.0))
+    assert abs(lam + 0.5772156649015329 / 2) <= 1e-15, f"λ₁(2) = {lam!r}, expected −γ/2"

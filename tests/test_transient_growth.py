@@ -245,3 +245,135 @@ def test_meta_no_growth_prediction_fails_for_non_normal():
     predicted = np.arange(31) * math.log(spectral_radius(W))
     assert np.max(np.abs(measured - predicted) - rounding_tolerance(np.arange(31), 4)) > 0
     assert kreiss_constant(W) > 1.0
+
+
+# --------------------------------------------------------------------------------------
+# Hand-computed Kreiss constants
+# --------------------------------------------------------------------------------------
+#
+# The 2×2 Jordan block J = [[ρ, b], [0, ρ]] (0 ≤ ρ < 1, b > 0) has a closed-form K. With
+# w = z − ρ, (zI − J)^{-1} = [[1/w, b/w²], [0, 1/w]], whose singular values σ₁ ≥ σ₂ satisfy
+# σ₁σ₂ = 1/|w|² and σ₁ − σ₂ = b/|w|², so ‖(zI − J)^{-1}‖₂ = (b + √(b² + 4|w|²))/(2|w|²): a
+# decreasing function of |w|, hence on |z| = r it is largest at z = r (|w| = r − ρ). Put
+# u = b/(2(r − ρ)) = sinh t and c = b/(2(1 − ρ)); then r − 1 = (r − ρ)(1 − u/c) and
+# f = (r − 1)·‖(zI − J)^{-1}‖ = (1 − u/c)(u + √(1 + u²)) = y − (y² − 1)/(2c), y = e^t > 1
+# (u ranges over (0, c)). Its supremum is (c + 1/c)/2 at y = c when c > 1, and 1 (the limit
+# y → 1, |z| → ∞) when c ≤ 1. The real 4×4 matrix [[ρR_φ, bI], [0, ρR_φ]] (R_φ a rotation)
+# is unitarily similar to J(ρe^{iφ}, b) ⊕ J(ρe^{−iφ}, b): the same K, attained at arg z = φ;
+# −J has it at arg z = π.
+
+# Tolerances: K̂ is a value of f actually evaluated, so it exceeds K only by the rounding of
+# σ_min(zI − W) at the maximiser, relative n·ε_mach·‖zI − W‖/σ_min ≤ 4·2.2e-16·5e4 ≈ 4e-11
+# for the sharpest case below (ρ = 0.9999, b = 0.001; 1.2e-11 observed): EXCEED_TOL = 1e-10.
+# From below, K̂ is accurate to KREISS_TOL in general (the module docstring); at the smooth
+# interior maxima of the Jordan blocks the Nelder–Mead refinement stops with a simplex
+# 1e-10 wide in (log(|z| − 1), arg z) and values within 1e-12·K, so K̂ is within 1e-12 of K
+# there (no case below is under K by more than rounding): REFINE_TOL = 1e-10. The
+# optimizer's default tolerances (1e-4) would leave K̂ low by up to 7e-10 on these cases.
+EXCEED_TOL = 1e-10
+REFINE_TOL = 1e-10
+
+
+def _jordan_kreiss(rho, b):
+    c = b / (2.0 * (1.0 - rho))
+    return (c + 1.0 / c) / 2.0 if c > 1.0 else 1.0
+
+
+def _embed(rho, b, how):
+    J = np.array([[rho, b], [0.0, rho]])
+    if how == "real":
+        return J
+    if how == "negated":
+        return -J
+    phi = 1.234  # not on the uniform angle grid
+    R = np.array([[math.cos(phi), -math.sin(phi)], [math.sin(phi), math.cos(phi)]])
+    W = np.zeros((4, 4))
+    W[:2, :2] = W[2:, 2:] = rho * R
+    W[:2, 2:] = b * np.eye(2)
+    return W
+
+
+def _check_close_from_below(k_hat, exact, lower_rtol, case):
+    assert exact * (1.0 - lower_rtol) <= k_hat <= exact * (1.0 + EXCEED_TOL), (
+        f"K̂ = {k_hat!r}, hand-computed K = {exact!r} (relative error {(k_hat - exact) / exact:.3g}, "
+        f"allowed [-{lower_rtol:.0e}, {EXCEED_TOL:.0e}]); case {case}"
+    )
+
+
+@pytest.mark.parametrize("how", ["real", "negated", "rotated"])
+@pytest.mark.parametrize("rho, b", [(0.5, 4.0), (0.9, 1.0), (0.0, 3.0), (0.99, 0.5), (0.9999, 0.001)])
+def test_kreiss_constant_of_jordan_block_is_hand_computed(rho, b, how):
+    """K(J(ρ, b)) = (c + 1/c)/2 with c = b/(2(1 − ρ)), peak at arg z = 0, π or φ = 1.234.
+
+    E.g. ρ = 0.5, b = 4: c = 4, K = 17/8; ρ = 0.9, b = 1: c = 5, K = 2.6; ρ = 0, b = 3:
+    K = 13/12; ρ = 0.99, b = 0.5: c = 25, K = 12.52; ρ = 0.9999, b = 0.001: c = 5, K = 2.6
+    at |z| − 1 ≈ 1.1e-4, a peak about 2e-4 wide in arg z, far below the 0.05 angle grid.
+    """
+    W = _embed(rho, b, how)
+    _check_close_from_below(kreiss_constant(W), _jordan_kreiss(rho, b), REFINE_TOL, {"rho": rho, "b": b, "embedding": how})
+
+
+@pytest.mark.parametrize("rho, b", [(0.0, 1.5), (0.3, 1.4)], ids=["nilpotent", "jordan"])
+def test_kreiss_constant_is_one_for_non_contraction_with_c_at_most_one(rho, b):
+    """‖J‖₂ > 1 but c = b/(2(1 − ρ)) ≤ 1: no transient growth at all, K = 1 (search branch)."""
+    W = np.array([[rho, b], [0.0, rho]])
+    assert np.linalg.norm(W, 2) > 1.0
+    k_hat = kreiss_constant(W)
+    assert abs(k_hat - 1.0) <= EXCEED_TOL, f"K̂ = {k_hat!r}, expected 1 (c ≤ 1); rho = {rho}, b = {b}"
+
+
+@pytest.mark.parametrize("b", [1.0, 3.0])
+def test_kreiss_constant_with_eigenvalue_on_the_unit_circle(b):
+    """ρ(W) = 1 exactly is finite: for the oblique projection W = [[1, b], [0, 0]], K = √(1 + b²).
+
+    W² = W, so sup_k ‖W^k‖₂ = ‖W‖₂ = √(1 + b²) ≥ K (Kreiss); and along z = 1 + s,
+    s·(zI − W)^{-1} → [[1, b], [0, 0]], so K ≥ √(1 + b²). The supremum is approached as
+    |z| → 1, where σ_min(zI − W) ≈ s/√(1 + b²) carries the absolute rounding ε‖zI − W‖: at
+    the smallest searched s = 1e-10 that is a relative error ≈ 2.2e-16·(1 + b)·√(1 + b²)/1e-10
+    ≤ 3e-5, in either direction (2e-6 observed); the tolerance is 1e-4 both ways.
+    """
+    exact = math.sqrt(1.0 + b * b)
+    k_hat = kreiss_constant([[1.0, b], [0.0, 0.0]])
+    assert abs(k_hat - exact) <= 1e-4 * exact, f"K̂ = {k_hat!r}, K = √(1 + b²) = {exact!r}; b = {b}"
+
+
+def test_kreiss_constant_finds_a_maximum_beyond_the_main_grid():
+    """W = J(0.999, 0.00201) ⊕ [[0, 2.02], [0, 0]]: K = max of the blocks' = (c + 1/c)/2, c = 1.01.
+
+    The resolvent of a block-diagonal matrix has the largest of the blocks' norms, so K is
+    the larger block constant. The first block peaks at |z| ≈ 1.2 (K₁ = 1 + 1.2e-5), the
+    nilpotent one at |z| = b/(2u) ≈ 101.5, u = (c − 1/c)/2 (K₂ = 1 + 4.95e-5), beyond the main
+    grid (|z| ≤ 4‖W‖₂ = 8.08): only the tail search reaches it. The tail is sampled (4 radii
+    per factor 16 of R) but not refined, so K̂ is low there by (y − c)²/(2c) at the nearest
+    sample (y = 1 + 1.01/|z|): 2.3e-6 relative at |z| = 129; tolerance 1e-5. Without the tail
+    search K̂ = K₁, low by 3.7e-5.
+    """
+    W = np.zeros((4, 4))
+    W[:2, :2] = _embed(0.999, 2 * 1.005 * 0.001, "real")
+    W[2:, 2:] = _embed(0.0, 2.02, "real")
+    exact = max(_jordan_kreiss(0.999, 2 * 1.005 * 0.001), _jordan_kreiss(0.0, 2.02))
+    assert exact == _jordan_kreiss(0.0, 2.02)
+    _check_close_from_below(kreiss_constant(W), exact, 1e-5, "J(0.999, 0.00201) ⊕ 2.02·N")
+
+
+def test_kreiss_constant_runs_without_warnings():
+    """No RuntimeWarning or OptimizeWarning (an unknown optimizer option would be ignored)."""
+    import warnings
+
+    for W in (_embed(0.9, 1.0, "rotated"), [[1.0, 2.0], [0.0, 0.0]], _embed(0.0, 1.5, "real")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            kreiss_constant(W)
+
+
+def test_sigma_min_batch_hand_computed():
+    """σ_min(zI − W): min_i |z − w_i| for diagonal W; (√(b² + 4|z|²) − b)/2 for W = [[0, b], [0, 0]]."""
+    z = np.array([1.5, 2.0j, -1.0 + 1.0j, 0.5])
+    diag = np.diag([0.5, -0.25])
+    expected = np.array([1.0, math.hypot(0.25, 2.0), math.hypot(0.75, 1.0), 0.0])
+    got = _sigma_min_batch(z, diag)
+    np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-15, err_msg=f"diag(0.5, -0.25), z = {z}")
+    b = 3.0
+    expected = (np.sqrt(b**2 + 4 * np.abs(z) ** 2) - b) / 2
+    got = _sigma_min_batch(z, np.array([[0.0, b], [0.0, 0.0]]))
+    np.testing.assert_allclose(got, expected, rtol=1e-13, err_msg=f"[[0, 3], [0, 0]], z = {z}")
