@@ -364,3 +364,135 @@ def test_calibrate_tolerances_from_simulation(domain):
         assert abs(stats["mean"]) + 5.5 * stats["sd"] <= RATE_TOL and stats["max"] <= RATE_TOL, stats
     else:
         assert stats["max"] < SIGN_MARGIN / 2, stats
+
+
+# --------------------------------------------------------------------------------------
+# Hand-computed values and the documented special cases
+# --------------------------------------------------------------------------------------
+
+# Gaussian expectations with closed forms, x ~ N(0, q): E[x²] = q, E[x⁴] = 3q²,
+# E[exp(−x²/2)] = (1 + q)^{-1/2}, E[cos x] = exp(−q/2) (the characteristic function).
+# Polynomials only at moderate q: the agreement test is absolute (1e-13), which values of
+# size ≳ 100 cannot meet in float64.
+_CLOSED_FORMS = [
+    ("x^2", lambda x: x**2, lambda q: q, (1e-4, 0.5, 3.0)),
+    ("x^4", lambda x: x**4, lambda q: 3 * q * q, (1e-4, 0.5, 3.0)),
+    ("exp(-x^2/2)", lambda x: np.exp(-(x**2) / 2), lambda q: 1 / math.sqrt(1 + q), (1e-4, 3.0, 100.0, 300.0)),
+    ("cos", np.cos, lambda q: math.exp(-q / 2), (1e-4, 3.0, 100.0, 300.0)),
+]
+
+
+@pytest.mark.parametrize("name, f, exact, qs", _CLOSED_FORMS, ids=[c[0] for c in _CLOSED_FORMS])
+def test_gaussian_expectation_matches_closed_forms(name, f, exact, qs):
+    """Accurate to QUAD_TOL on known Gaussian moments, up to and including q = 300."""
+    for q in qs:
+        got = gaussian_expectation(f, q)
+        assert abs(got - exact(q)) <= QUAD_TOL, f"E[{name}] at q = {q}: quadrature {got!r} vs exact {exact(q)!r}"
+    at_zero = gaussian_expectation(lambda x: f(x) + 2.5, 0.0)
+    assert at_zero == float(f(np.zeros(1))[0]) + 2.5, f"q = 0 must give f(0): got {at_zero!r} for {name} + 2.5"
+
+
+def _recording(f):
+    sizes = []
+
+    def g(x):
+        sizes.append(x.size)
+        return f(x)
+
+    return g, sizes
+
+
+@pytest.mark.parametrize(
+    "q, expected_sizes",
+    [
+        (0.5, [256, 512]),  # 2⁷·1.5 = 192 → 256 nodes, then one doubling
+        (3.0, [512, 1024]),  # 2⁷·4 = 512
+        (300.0, [32768, 65536]),  # 2⁷·301 → 2¹⁶ capped at 2¹⁵, so that a 2¹⁶-node check remains
+    ],
+)
+def test_gaussian_expectation_node_schedule(q, expected_sizes):
+    """The documented schedule: start at 2⁷·(1 + q) nodes rounded up to a power of two, double
+    until two estimates agree to 1e-13, return the finer one. exp(−x²/2) is entire, so one
+    doubling suffices (its successive estimates differ by ≤ 4e-14 at these q)."""
+    g, sizes = _recording(lambda x: np.exp(-(x**2) / 2))
+    got = gaussian_expectation(g, q)
+    assert sizes == expected_sizes, f"q = {q}: node counts {sizes}, documented schedule {expected_sizes}"
+    assert abs(got - 1 / math.sqrt(1 + q)) <= QUAD_TOL, (q, got)
+
+
+def test_gaussian_expectation_gives_up_after_2_to_the_16_nodes():
+    """|x| is not analytic at 0: the estimates converge only algebraically, never agree to
+    1e-13, and the doubling stops at 2¹⁶ nodes with the documented ValueError."""
+    g, sizes = _recording(np.abs)
+    with pytest.raises(ValueError, match="did not converge for q = 1.0"):
+        gaussian_expectation(g, 1.0)
+    assert sizes == [2**k for k in range(8, 17)], f"node counts {sizes}: expected 2⁸ … 2¹⁶"
+
+
+def test_q_star_closed_forms_of_the_linear_maps():
+    """Identity and relu: q ↦ cσ_w²q + s with c = 1, ½, so q* = s/(1 − cσ_w²) below the line,
+    ``inf`` on and above it, except q* = 0 exactly on it with s = 0; χ₁ = cσ_w²."""
+    cases = [
+        # (activation, σ_w, σ_b, σ_u, q*, χ₁), all by hand
+        ("identity", 0.5, 0.3, 0.0, 0.09 / 0.75, 0.25),
+        ("identity", 0.5, 0.0, 0.0, 0.0, 0.25),
+        ("identity", 1.0, 0.0, 0.0, 0.0, 1.0),  # exactly critical, no variance source: q* = 0
+        ("identity", 1.0, 0.2, 0.0, math.inf, 1.0),  # exactly critical: the variance grows by s per step
+        ("identity", 1.2, 0.0, 0.1, math.inf, 1.44),
+        ("identity", 1.5, 0.0, 0.0, math.inf, 2.25),  # s = 0 but above the line: q = 0 is unstable
+        ("relu", 1.0, 0.5, 0.5, 1.0, 0.5),  # s = 0.5, 1 − ½ = ½
+        ("relu", 1.2, 0.0, 0.3, 0.09 / 0.28, 0.72),
+        ("relu", 1.5, 0.1, 0.0, math.inf, 1.125),
+    ]
+    for name, sw, sb, su, q_exact, chi_exact in cases:
+        mf = mean_field(name, sw, sb, su)
+        case = {"activation": name, "sigma_w": sw, "sigma_b": sb, "sigma_u": su}
+        assert mf.q_star == pytest.approx(q_exact, rel=1e-15), f"q* = {mf.q_star!r}, expected {q_exact!r}; {case}"
+        assert mf.chi1 == pytest.approx(chi_exact, rel=1e-15), f"χ₁ = {mf.chi1!r}, expected {chi_exact!r}; {case}"
+        assert mf.rate == pytest.approx(0.5 * math.log(chi_exact), rel=1e-14, abs=1e-16), (mf, case)
+
+
+def test_tanh_fixed_point_without_bias_or_input():
+    """σ_b = σ_u = 0: q = 0 is a fixed point; it is the stable one for σ_w ≤ 1 (χ₁ = σ_w²) and a
+    second, positive one takes over for σ_w > 1. That one is checked against the adaptive
+    reference quadrature; σ_w > σ_w* = 1 there, so χ₁ > 1 (the chaotic phase)."""
+    mf = mean_field("tanh", 1.0)
+    assert (mf.q_star, mf.chi1, mf.rate) == (0.0, 1.0, 0.0), mf
+    tanh2 = np.vectorize(lambda x: math.tanh(x) ** 2)
+    for sw in (1.2, 1.5, 3.0, 6.0):
+        mf = mean_field("tanh", sw)
+        assert mf.q_star > 0.1, f"σ_w = {sw}: q* = {mf.q_star!r}, but σ_w > 1 has a positive fixed point"
+        rhs = sw**2 * _reference_expectation(tanh2, mf.q_star)
+        assert abs(rhs - mf.q_star) <= 1e-10 * mf.q_star, f"σ_w = {sw}: q* = {mf.q_star!r}, σ_w² E[tanh²] = {rhs!r}"
+        assert mf.chi1 > 1.0, f"σ_w = {sw}: χ₁ = {mf.chi1!r}, but σ_w > σ_w* = 1 is chaotic"
+
+
+@pytest.mark.parametrize("sigma_w", [1.01, 1.001, 1 + 1e-6, 1 + 1e-9, float(np.nextafter(1.0, 2.0))])
+def test_tanh_fixed_point_near_the_critical_weight_scale(sigma_w):
+    """Just above σ_w = 1 (σ_b = σ_u = 0): with E[tanh²(√q z)] = q − 2q² + (17/3)q³ + O(q⁴)
+    (tanh² x = x² − ⅔x⁴ + 17/45·x⁶ − …), q* = e/2 + (17/24)e² + O(e³), e = 1 − 1/σ_w².
+
+    Tolerance: 2e³ for the next term of the series (its coefficient is ≈ 0.7), plus 1e-13
+    absolute: the 128-node rule's own E[z²] is 1 − 1.3e-14, which shifts q* by about 7e-15,
+    and at σ_w = 1 + 1 ulp (q* ≈ 2e-16) the solver returns 0."""
+    e = 1.0 - 1.0 / sigma_w**2
+    series = e / 2 + 17 / 24 * e * e
+    q = mean_field("tanh", sigma_w).q_star
+    assert abs(q - series) <= 2 * e**3 + 1e-13, f"σ_w = {sigma_w!r}: q* = {q!r}, series {series!r}, e = {e!r}"
+
+
+def test_critical_sigma_w_hand_computed_values():
+    """σ_w* = √2 for relu and 1 for the identity at any σ_b, σ_u (exactly); 1 for tanh at
+    σ_b = σ_u = 0; and where it is found numerically, χ₁(σ_w*) = 1 with the same σ_u."""
+    for sb, su in ((0.0, 0.0), (0.4, 0.0), (0.3, 2.0)):
+        assert critical_sigma_w("relu", sb, su) == math.sqrt(2.0), (sb, su, critical_sigma_w("relu", sb, su))
+        assert critical_sigma_w("identity", sb, su) == 1.0, (sb, su, critical_sigma_w("identity", sb, su))
+    assert critical_sigma_w("tanh", 0.0, 0.0) == 1.0
+    # σ_u alone moves the line (σ_w* = 1.55 at σ_u = 0.5), and so does a large σ_b: at σ_b = 2,
+    # σ_w* ≈ 2.33 lies beyond the first bracket [1, 2] of the search.
+    for act, sb, su in (("tanh", 0.0, 0.5), ("tanh", 2.0, 0.0), ("tanh", 1.0, 1.0)):
+        sw = critical_sigma_w(act, sb, su)
+        chi = mean_field(act, sw, sb, su).chi1
+        assert sw > 1.0 and abs(chi - 1.0) <= 1e-10, f"{act}, σ_b = {sb}, σ_u = {su}: σ_w* = {sw!r}, χ₁ = {chi!r}"
+        below, above = mean_field(act, 0.99 * sw, sb, su).chi1, mean_field(act, 1.01 * sw, sb, su).chi1
+        assert below < 1.0 < above, f"{act}, σ_b = {sb}, σ_u = {su}: χ₁ {below!r}, {above!r} around σ_w* = {sw!r}"

@@ -192,3 +192,48 @@ def test_meta_saturation_bound_ignoring_recurrent_input_is_caught():
 def test_bad_input_raises_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+# --------------------------------------------------------------------------------------
+# Hand-computed values of the a-priori saturation bound
+# --------------------------------------------------------------------------------------
+
+
+def _log_tanh_prime(m):
+    return math.log(1.0 / math.cosh(m) ** 2)
+
+
+def _log_sigmoid_prime(m):
+    return -m - 2.0 * math.log1p(math.exp(-m))  # σ'(m) = e^{−m}/(1 + e^{−m})²
+
+
+# ‖W‖₂ of [[1, ½], [0, ½]]: the largest eigenvalue of WᵀW = [[1, ½], [½, ½]] is (3/2 + √(5/4))/2.
+_TRIANGULAR_NORM = math.sqrt((1.5 + math.sqrt(1.25)) / 2)
+
+_SATURATION_VALUES = [
+    # (W, activation, b, input_bound or None for the default 0, margins m_i by hand, ‖W‖₂)
+    # diag(1.2, −0.6): Σ_j|W_ij| = 1.2, 0.6
+    (np.diag([1.2, -0.6]), "tanh", [3.0, -2.0], 0.4, [1.4, 1.0], 1.2),
+    (np.diag([1.2, -0.6]), "sigmoid", [3.0, -2.0], 0.4, [1.4, 1.0], 1.2),
+    (np.diag([1.2, -0.6]), "tanh", [3.0, -2.0], None, [1.8, 1.4], 1.2),  # no input by default
+    (np.diag([1.2, -0.6]), "tanh", [0.5, -0.5], None, [0.0, 0.0], 1.2),  # nothing saturates: log‖W‖₂
+    # rows of |W| sum to 1.5 and 0.5 (its columns to 1 and 1): the margins use the rows
+    (np.array([[1.0, 0.5], [0.0, 0.5]]), "tanh", [2.5, 0.9], 0.0, [1.0, 0.4], _TRIANGULAR_NORM),
+    (np.array([[1.0, 0.5], [0.0, 0.5]]), "sigmoid", [2.5, -0.3], 0.0, [1.0, 0.0], _TRIANGULAR_NORM),
+]
+
+
+@pytest.mark.parametrize("W, act, b, input_bound, margins, norm", _SATURATION_VALUES)
+def test_saturation_bound_hand_computed_values(W, act, b, input_bound, margins, norm):
+    """max_i log φ'(m_i) + log‖W‖₂ with m_i = max(0, |b_i| − Σ_j|W_ij| − input_bound), by hand.
+
+    Tolerance 1e-14 absolute: a few roundings in log φ' (values ≤ 2) and the SVD's n·u.
+    """
+    log_prime = {"tanh": _log_tanh_prime, "sigmoid": _log_sigmoid_prime}[act]
+    expected = max(log_prime(m) for m in margins) + math.log(norm)
+    kwargs = {} if input_bound is None else {"input_bound": input_bound}
+    got = saturation_log_rate_bound(W, act, b, **kwargs)
+    assert abs(got - expected) <= 1e-14, (
+        f"{act}, W = {W.tolist()}, b = {b}, input_bound = {input_bound}: bound {got!r}, "
+        f"by hand {expected!r} (margins {margins}, ‖W‖₂ = {norm!r})"
+    )

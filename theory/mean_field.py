@@ -170,10 +170,7 @@ class MeanField:
 
 
 def _second_moment(phi, q):
-    if phi.name == "identity":
-        return q
-    if phi.name == "relu":
-        return q / 2.0
+    """E[φ(√q z)²] by quadrature (relu and the identity never get here: _q_star solves them)."""
     return gaussian_expectation(lambda a: phi.phi(a) ** 2, q)
 
 
@@ -181,11 +178,11 @@ def _q_star(phi, sigma_w, s):
     """Stable fixed point of q ↦ σ_w² E[φ(√q z)²] + s (s = σ_b² + σ_u²)."""
     w2 = sigma_w**2
     if phi.name in ("identity", "relu"):
-        c = 1.0 if phi.name == "identity" else 0.5
-        if c * w2 < 1.0:
-            return s / (1.0 - c * w2)
+        gain = (1.0 if phi.name == "identity" else 0.5) * w2
+        if gain < 1.0:
+            return s / (1.0 - gain)
         # The variance map is q ↦ c·σ_w²·q + s: no finite stable fixed point.
-        return 0.0 if (s == 0.0 and c * w2 == 1.0) else math.inf
+        return 0.0 if (s == 0.0 and gain == 1.0) else math.inf
 
     def excess(q):
         return w2 * _second_moment(phi, q) + s - q
@@ -204,11 +201,9 @@ def _q_star(phi, sigma_w, s):
                 return 0.0
     else:
         lo = 0.0  # excess(0) = σ_w² φ(0)² + s > 0
-        if excess(lo) == 0.0:
-            return 0.0
-    if excess(hi) == 0.0:
-        return hi
-    return brentq(excess, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
+    # (brentq returns an end of the bracket at which excess is exactly 0, which happens only
+    # when σ_w² underflows to 0.) rtol is brentq's default, 4u.
+    return brentq(excess, lo, hi, xtol=1e-15, maxiter=200)
 
 
 def _checked_activation(activation):
@@ -281,8 +276,8 @@ def mean_field(activation, sigma_w, sigma_b=0.0, sigma_u=0.0):
     if phi.name in ("identity", "relu"):
         chi1 = sigma_w**2 * (1.0 if phi.name == "identity" else 0.5)
     else:
-        if q > _QUAD_MAX_Q:
-            raise ValueError(f"q* = {q:g} is beyond the certified quadrature range q ≤ {_QUAD_MAX_Q:g}")
+        # q* ≤ 300 here: _q_star's root search has already evaluated the quadrature at
+        # σ_w² + σ_b² + σ_u² ≥ q*, which raises above 300.
         chi1 = sigma_w**2 * gaussian_expectation(lambda a: phi.derivative(a) ** 2, q)
     log_chi = math.log(chi1)
     depth = math.inf if log_chi == 0.0 else -1.0 / log_chi
@@ -324,7 +319,8 @@ def critical_sigma_w(activation, sigma_b, sigma_u=0.0):
     Raises
     ------
     ValueError
-        On an unknown activation, negative or non-finite σ_b, σ_u.
+        On an unknown activation, negative or non-finite σ_b, σ_u, or when the search for σ_w*
+        needs a q beyond the quadrature's certified range (q ≤ 300; large σ_b, σ_u).
 
     References
     ----------
@@ -343,24 +339,22 @@ def critical_sigma_w(activation, sigma_b, sigma_u=0.0):
     phi = _checked_activation(activation)
     sigma_b = as_positive_float(sigma_b, "sigma_b", allow_zero=True)
     sigma_u = as_positive_float(sigma_u, "sigma_u", allow_zero=True)
-    if phi.name == "identity":
-        return 1.0
     if phi.name == "relu":
         return math.sqrt(2.0)
-    if phi.name == "tanh" and sigma_b == 0.0 and sigma_u == 0.0:
-        return 1.0
 
     def excess(sw):
         return math.log(mean_field(phi, sw, sigma_b, sigma_u).chi1)
 
     lo = 1.0 / phi.gamma
+    # χ₁(1/γ) ≤ 1, with equality exactly for the identity (χ₁ = σ_w²) and for tanh at
+    # σ_b = σ_u = 0 (q* = 0 at σ_w = 1, so χ₁ = tanh'(0)² = 1): both return 1/γ = 1 here.
     if excess(lo) >= 0.0:
         return lo
     hi = 2.0 * lo
+    # The doubling ends: by σ_w = 32 at the latest, mean_field raises a ValueError (its root
+    # search for q* reaches σ_w² > 300, beyond the quadrature's certified range).
     while excess(hi) < 0.0:
         lo, hi = hi, 2.0 * hi
-        if hi > 1e3:
-            raise ValueError("no critical σ_w below 1e3 for these σ_b, σ_u")
     return float(brentq(excess, lo, hi, xtol=1e-14, rtol=1e-13, maxiter=200))
 
 
