@@ -685,6 +685,8 @@ def _prediction_scalar_case_list():
              None, same_as=lambda: theory.gaussian_expectation(lambda a: np.tanh(a) ** 2, 1.0)),
         Case("mean_field", "sigma_b", "out of range", "100 (q* beyond the quadrature's range)",
              lambda: theory.mean_field("tanh", 1.5, 100.0), "above 300"),
+        Case("mean_field", "sigma_w", "out of range", "1e200 (σ_w² overflows; q* beyond the quadrature's range)",
+             lambda: theory.mean_field("tanh", 1e200), "above 300"),
         Case("lyapunov_exponent_gaussian", "n", "huge size", "10**30",
              lambda: theory.lyapunov_exponent_gaussian(10**30), "integer|2\\*\\*63|large"),
     ]

@@ -109,7 +109,7 @@ _INTEGRANDS = {
 
 @pytest.mark.claim("MF3")
 @pytest.mark.parametrize("name", sorted(_INTEGRANDS))
-@pytest.mark.parametrize("q", [1e-4, 1.0, 10.0, 40.0])
+@pytest.mark.parametrize("q", [1e-4, 1.0, 10.0, 40.0, 150.0, 250.0, 300.0])
 def test_gauss_hermite_accurate_to_1e_10(name, q):
     f = _INTEGRANDS[name]
     got = gaussian_expectation(f, q)
@@ -416,12 +416,12 @@ def _recording(f):
     [
         (0.5, [256, 512]),  # 2⁷·1.5 = 192 → 256 nodes, then one doubling
         (3.0, [512, 1024]),  # 2⁷·4 = 512
-        (300.0, [32768, 65536]),  # 2⁷·301 → 2¹⁶ capped at 2¹⁵, so that a 2¹⁶-node check remains
+        (300.0, [65536, 131072]),  # 2⁷·301 → 2¹⁶, then the last doubling allowed (2¹⁷)
     ],
 )
 def test_gaussian_expectation_node_schedule(q, expected_sizes):
     """The documented schedule: start at 2⁷·(1 + q) nodes rounded up to a power of two, double
-    until two estimates agree to 1e-13, return the finer one. exp(−x²/2) is entire, so one
+    until two estimates agree to 1e-12, return the finer one. exp(−x²/2) is entire, so one
     doubling suffices (its successive estimates differ by ≤ 4e-14 at these q)."""
     g, sizes = _recording(lambda x: np.exp(-(x**2) / 2))
     got = gaussian_expectation(g, q)
@@ -429,13 +429,13 @@ def test_gaussian_expectation_node_schedule(q, expected_sizes):
     assert abs(got - 1 / math.sqrt(1 + q)) <= QUAD_TOL, (q, got)
 
 
-def test_gaussian_expectation_gives_up_after_2_to_the_16_nodes():
+def test_gaussian_expectation_gives_up_after_2_to_the_17_nodes():
     """|x| is not analytic at 0: the estimates converge only algebraically, never agree to
-    1e-13, and the doubling stops at 2¹⁶ nodes with the documented ValueError."""
+    1e-12, and the doubling stops at 2¹⁷ nodes with the documented ValueError."""
     g, sizes = _recording(np.abs)
     with pytest.raises(ValueError, match="did not converge for q = 1.0"):
         gaussian_expectation(g, 1.0)
-    assert sizes == [2**k for k in range(8, 17)], f"node counts {sizes}: expected 2⁸ … 2¹⁶"
+    assert sizes == [2**k for k in range(8, 18)], f"node counts {sizes}: expected 2⁸ … 2¹⁷"
 
 
 def test_q_star_closed_forms_of_the_linear_maps():
@@ -505,3 +505,38 @@ def test_critical_sigma_w_hand_computed_values():
         assert sw > 1.0 and abs(chi - 1.0) <= 1e-10, f"{act}, σ_b = {sb}, σ_u = {su}: σ_w* = {sw!r}, χ₁ = {chi!r}"
         below, above = mean_field(act, 0.99 * sw, sb, su).chi1, mean_field(act, 1.01 * sw, sb, su).chi1
         assert below < 1.0 < above, f"{act}, σ_b = {sb}, σ_u = {su}: χ₁ {below!r}, {above!r} around σ_w* = {sw!r}"
+
+
+@pytest.mark.parametrize("sigma_w", [1e-170, 1e-320, 1e200])
+@pytest.mark.parametrize(
+    "activation, log_mean_slope",  # log E[φ'(√q* z)²] where q* = 0 (or φ' is constant)
+    [("identity", 0.0), ("relu", math.log(0.5)), ("tanh", 0.0), ("sigmoid", math.log(1 / 16))],
+)
+def test_rate_in_log_space_at_extreme_weight_scales(activation, log_mean_slope, sigma_w):
+    """σ_w² under- or overflows below 1e-154 and above 1e154; the rate ½ log χ₁ = log σ_w +
+    ½ log E[φ'²] is still finite and exact (relative 1e-12: one log and one quadrature).
+
+    Bounded φ at σ_w = 1e200: q* is far beyond the quadrature's range, and the error says so
+    (before, `sigma_w**2` raised OverflowError, and 1e-170 "math domain error" from log 0)."""
+    expected = math.log(sigma_w) + 0.5 * log_mean_slope
+    if sigma_w > 1.0 and activation in ("tanh", "sigmoid"):
+        with pytest.raises(ValueError, match=r"q\* = .* is above 300 \(σ_w = 1e\+200"):
+            mean_field(activation, sigma_w)
+        return
+    mf = mean_field(activation, sigma_w)
+    assert mf.rate == pytest.approx(expected, rel=1e-12), f"{activation}, σ_w = {sigma_w!r}: {mf}, expected rate {expected!r}"
+    assert mf.depth_scale == pytest.approx(-0.5 / expected, rel=1e-12), (activation, sigma_w, mf)
+    assert mf.chi1 == (math.inf if sigma_w > 1.0 else 0.0), f"χ₁ = σ_w²·E[φ'²] {'over' if sigma_w > 1 else 'under'}flows: {mf}"
+
+
+def test_fixed_point_search_stays_inside_the_certified_range():
+    """σ_w² + σ_b² + σ_u² > 300 while q* < 300 (tanh at σ_w = 17.5: q* ≈ 292): the root is
+    searched in [0, 300], where the quadrature is certified, instead of failing at the bracket's
+    end σ_w² = 306; and q* beyond 300 (σ_w = 18) gets the error that says so."""
+    mf = mean_field("tanh", 17.5)
+    rhs = 17.5**2 * _reference_expectation(np.vectorize(lambda x: math.tanh(x) ** 2), mf.q_star)
+    assert 250.0 < mf.q_star < 300.0 and abs(rhs - mf.q_star) <= 1e-10 * mf.q_star, (
+        f"q* = {mf.q_star!r}, σ_w² E[tanh²(√q* z)] = {rhs!r}"
+    )
+    with pytest.raises(ValueError, match=r"q\* = .* is above 300 \(σ_w = 18.0, σ_b² \+ σ_u² = 0.0\)"):
+        mean_field("tanh", 18.0)

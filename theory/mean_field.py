@@ -19,8 +19,8 @@ line σ_w*(σ_b) is where χ₁ = 1.
 
 Gaussian expectations are computed by Gauss–Hermite quadrature (probabilists' weight
 e^{−z²/2}, nodes from ``scipy.special.roots_hermitenorm``) with the number of nodes doubled
-until two successive estimates agree to 1e-13 relative to max(1, E|f|); for relu and the identity the expectations
-have closed forms and are exact. Everything here is numpy/scipy and pure.
+until two successive estimates agree to 1e-12·max(1, E|f|); for relu and the identity the
+expectations have closed forms and are exact. Everything here is numpy/scipy and pure.
 """
 
 from __future__ import annotations
@@ -58,15 +58,18 @@ CHEN_2018 = (
     "RNNs: gating enables signal propagation in recurrent neural networks, ICML, §3"
 )
 
-# Quadrature: successive estimates with N and 2N nodes must agree to _QUAD_AGREE·max(1, E|f|)
-# (relative once E|f| > 1: the rounding of the weighted sum is relative to E|f|, so an
-# absolute 1e-13 could never be met by E[x⁴] at q = 10, nor by E[x² cos x], whose terms
-# cancel, at q = 50); the estimate returned (2N nodes) is then accurate to about that, far
-# inside the promised 1e-10·max(1, E|f|) (tests/test_mean_field.py checks it against closed
-# forms and adaptive scipy.integrate.quad).
-_QUAD_AGREE = 1e-13
-_QUAD_MIN_LOG2, _QUAD_MAX_LOG2 = 7, 16
-# Largest q for which the doubling converges within 2^16 nodes (it fails at q = 1e3).
+# Quadrature: successive estimates with N and 2N nodes must agree to _QUAD_AGREE·max(1, E|f|).
+# Relative once E|f| > 1: the rounding of the weighted sum is relative to E|f|, so an absolute
+# criterion could never be met by E[x⁴] at q = 10, nor by E[x² cos x] (terms of size q that
+# cancel) at q = 50. 1e-12, not tighter: the weights of the 2^16- and 2^17-node rules differ
+# from exact by ~1e-12 relative, so sech⁴ at q = 240 (whose estimates converge geometrically)
+# stalls at differences of 1.2e-13. The estimate returned (2N nodes) is then accurate to
+# ~1e-12·max(1, E|f|), inside the promised 1e-10·max(1, E|f|) (tests/test_mean_field.py
+# checks closed forms, and sech⁴, tanh², σ'², σ² for q up to 300 against scipy.integrate.quad).
+_QUAD_AGREE = 1e-12
+_QUAD_MIN_LOG2, _QUAD_MAX_LOG2 = 7, 17
+# Largest q for which the doubling converges within 2^17 nodes for tanh'² = sech⁴, the
+# narrowest integrand used here (2^16 was not enough at q = 300; 2^17 nodes cost 0.6 s once).
 _QUAD_MAX_Q = 300.0
 
 
@@ -83,7 +86,7 @@ def gaussian_expectation(f, q):
     and bounded by a polynomial (tanh², sech⁴, sigmoid², σ'² are). The rule with N nodes is
     exact for polynomials of degree 2N − 1; the number of nodes starts at
     2⁷·(1 + q) (rounded up to a power of two) and doubles until two successive estimates
-    agree to 1e-13·max(1, E|f|) (at most 2¹⁶ nodes); the finer estimate is returned.
+    agree to 1e-12·max(1, E|f|) (at most 2¹⁷ nodes); the finer estimate is returned.
 
     Parameters
     ----------
@@ -151,7 +154,8 @@ class MeanField:
         The stable fixed point of the pre-activation variance (``inf`` when it diverges,
         possible only for the unbounded relu and identity).
     chi1 : float
-        σ_w² E[φ'(√q* z)²]: the mean factor of ‖δ‖² per back-propagated step.
+        σ_w² E[φ'(√q* z)²]: the mean factor of ‖δ‖² per back-propagated step (it underflows
+        to 0 for σ_w below about 1e-154; ``rate`` is computed in log space and stays finite).
     rate : float
         ½ log χ₁: the predicted per-step change of log‖δ‖ (negative: vanishing).
     depth_scale : float
@@ -181,7 +185,7 @@ def _second_moment(phi, q):
 
 def _q_star(phi, sigma_w, s):
     """Stable fixed point of q ↦ σ_w² E[φ(√q z)²] + s (s = σ_b² + σ_u²)."""
-    w2 = sigma_w**2
+    w2 = sigma_w * sigma_w  # inf, not OverflowError, above 1e154
     if phi.name in ("identity", "relu"):
         gain = (1.0 if phi.name == "identity" else 0.5) * w2
         if gain < 1.0:
@@ -194,6 +198,15 @@ def _q_star(phi, sigma_w, s):
 
     # φ bounded by 1, so every fixed point lies in [s, σ_w² + s] and excess(σ_w² + s) ≤ 0.
     hi = w2 + s
+    if hi > _QUAD_MAX_Q:
+        # Search only where the quadrature is certified: q* ≤ 300 iff excess(300) ≤ 0
+        # (excess > 0 below the stable fixed point, < 0 above it).
+        if not excess(_QUAD_MAX_Q) <= 0.0:
+            raise ValueError(
+                f"q* = σ_w² E[φ(√q* z)²] + σ_b² + σ_u² is above {_QUAD_MAX_Q:g} (σ_w = {sigma_w!r}, "
+                f"σ_b² + σ_u² = {s!r}): beyond the certified range of the Gaussian quadrature"
+            )
+        hi = _QUAD_MAX_Q
     if phi.name == "tanh" and s == 0.0:
         # tanh(0) = 0: q = 0 is a fixed point; E[tanh²(√q z)]/q decreases from 1, so a
         # second (stable) fixed point exists iff σ_w² > 1.
@@ -279,12 +292,14 @@ def mean_field(activation, sigma_w, sigma_b=0.0, sigma_u=0.0):
     s = sigma_b**2 + sigma_u**2
     q = _q_star(phi, sigma_w, s)
     if phi.name in ("identity", "relu"):
-        chi1 = sigma_w**2 * (1.0 if phi.name == "identity" else 0.5)
+        mean_slope = 1.0 if phi.name == "identity" else 0.5
     else:
-        # q* ≤ 300 here: _q_star's root search has already evaluated the quadrature at
-        # σ_w² + σ_b² + σ_u² ≥ q*, which raises above 300.
-        chi1 = sigma_w**2 * gaussian_expectation(lambda a: phi.derivative(a) ** 2, q)
-    log_chi = math.log(chi1)
+        # q* ≤ 300 here: _q_star raises otherwise.
+        mean_slope = gaussian_expectation(lambda a: phi.derivative(a) ** 2, q)
+    chi1 = sigma_w * sigma_w * mean_slope
+    # In log space: σ_w² underflows to 0 below σ_w ≈ 1e-154 (and overflows above 1e154),
+    # where the rate is still finite.
+    log_chi = 2.0 * math.log(sigma_w) + math.log(mean_slope)
     depth = math.inf if log_chi == 0.0 else -1.0 / log_chi
     return MeanField(
         activation=phi.name,
@@ -356,8 +371,8 @@ def critical_sigma_w(activation, sigma_b, sigma_u=0.0):
     if excess(lo) >= 0.0:
         return lo
     hi = 2.0 * lo
-    # The doubling ends: by σ_w = 32 at the latest, mean_field raises a ValueError (its root
-    # search for q* reaches σ_w² > 300, beyond the quadrature's certified range).
+    # The doubling ends: by σ_w = 64 at the latest, mean_field raises a ValueError, since q* >
+    # 300 once σ_w² E[φ(√300 z)²] > 300 (E[tanh²(√300 z)] ≈ 0.95; E[σ²] ≥ ¼ as σ(x)² + σ(−x)² ≥ ½).
     while excess(hi) < 0.0:
         lo, hi = hi, 2.0 * hi
     return float(brentq(excess, lo, hi, xtol=1e-14, rtol=1e-13, maxiter=200))
