@@ -540,3 +540,9 @@ def test_fixed_point_search_stays_inside_the_certified_range():
     )
     with pytest.raises(ValueError, match=r"q\* = .* is above 300 \(σ_w = 18.0, σ_b² \+ σ_u² = 0.0\)"):
         mean_field("tanh", 18.0)
+    # Just beyond: σ_w² E[tanh²(√300 z)] = 300.5, so the variance map exceeds q by 0.5 at
+    # q = 300 and q* is slightly above 300: still the clear error, not brentq's "f(a) and f(b)
+    # must have different signs".
+    sigma_w = math.sqrt(300.5 / _reference_expectation(np.vectorize(lambda x: math.tanh(x) ** 2), 300.0))
+    with pytest.raises(ValueError, match=r"q\* = .* is above 300"):
+        mean_field("tanh", sigma_w)
