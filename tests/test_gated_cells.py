@@ -270,6 +270,18 @@ def test_full_lstm_jacobian_bound(case):
     observe("G3", tight, case, violated=bool(np.any(measured[1:] - bound[1:] > tol[1:])))
 
 
+def _positive_one_unit_lstm(rng):
+    """A one-unit nn.LSTMCell with positive weights and input biases (bias_hh = 0): every
+    path through its step Jacobian adds with the same sign, where G3's bound is exact."""
+    cell = torch.nn.LSTMCell(1, 1, dtype=F64)
+    with torch.no_grad():
+        cell.weight_hh.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.weight_ih.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
+        cell.bias_ih.copy_(torch.as_tensor(rng.uniform(0.0, 1.0, 4)))
+        cell.bias_hh.zero_()
+    return cell.requires_grad_(False)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_lstm_jacobian_bound_is_attained_for_one_unit_with_positive_paths(seed):
     """G3's bound is exact, not only valid, when n = 1 and every path adds with the same sign.
@@ -282,13 +294,7 @@ def test_lstm_jacobian_bound_is_attained_for_one_unit_with_positive_paths(seed):
     numbers of order 1.
     """
     rng = np.random.default_rng(seed)
-    cell = torch.nn.LSTMCell(1, 1, dtype=F64)
-    with torch.no_grad():
-        cell.weight_hh.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
-        cell.weight_ih.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
-        cell.bias_ih.copy_(torch.as_tensor(rng.uniform(0.0, 1.0, 4)))
-        cell.bias_hh.zero_()
-    cell.requires_grad_(False)
+    cell = _positive_one_unit_lstm(rng)
     x = torch.as_tensor(rng.uniform(0.1, 1.0, (1, 1)))
     h0, c0 = torch.as_tensor(rng.uniform(0.1, 0.9, 1)), torch.as_tensor(rng.uniform(0.1, 2.0, 1))
     step = lstm_step(cell, False)
@@ -576,13 +582,7 @@ def test_lstm_jacobian_bound_is_attained_at_every_step_for_one_unit(seed):
     all steps instead of per step (a looser but valid bound) is caught. Tolerance 64u, as in
     the one-step test."""
     rng = np.random.default_rng(100 + seed)
-    cell = torch.nn.LSTMCell(1, 1, dtype=F64)
-    with torch.no_grad():
-        cell.weight_hh.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
-        cell.weight_ih.copy_(torch.as_tensor(rng.uniform(0.2, 2.0, (4, 1))))
-        cell.bias_ih.copy_(torch.as_tensor(rng.uniform(0.0, 1.0, 4)))
-        cell.bias_hh.zero_()
-    cell.requires_grad_(False)
+    cell = _positive_one_unit_lstm(rng)
     T = 3
     x = torch.as_tensor(rng.uniform(0.1, 2.0, (T, 1)))
     step = lstm_step(cell, False)
