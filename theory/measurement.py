@@ -74,6 +74,18 @@ class LagProfile:
         return self.log_norms[::-1]
 
 
+def _check_run_size(T, n, m):
+    """Refuse a run whose states and inputs, (T + 1)·(n + m) doubles, exceed _MAX_RUN_ELEMENTS.
+
+    Called before anything of length T is allocated, so that a huge T fails at once.
+    """
+    if (T + 1) * (n + m) > _MAX_RUN_ELEMENTS:
+        raise ValueError(
+            f"T = {T} is too large: one run of n = {n} units would store "
+            f"{(T + 1) * n:,} state entries (limit {_MAX_RUN_ELEMENTS:,}); split the sequence"
+        )
+
+
 def _prepare(W, activation, T, inputs, U, b, h0):
     W = as_square_matrix(W)
     phi = _activation(activation)
@@ -84,8 +96,7 @@ def _prepare(W, activation, T, inputs, U, b, h0):
         T = int(as_lags(T, "T"))
         if U is not None:
             raise ValueError("U was given without inputs")
-        if T + 1 > _MAX_RUN_ELEMENTS:
-            raise ValueError(f"T = {T} is too large (limit {_MAX_RUN_ELEMENTS:,} steps)")
+        _check_run_size(T, n, 1)
         inputs, U = np.zeros((T, 1)), np.zeros((n, 1))
     else:
         inputs = as_finite_array(inputs, "inputs", ndim=2)
@@ -95,11 +106,7 @@ def _prepare(W, activation, T, inputs, U, b, h0):
         if U is None:
             raise ValueError("inputs were given without U")
         U = as_finite_array(U, "U", ndim=2, shape=(n, inputs.shape[1]))
-    if (T + 1) * (n + inputs.shape[1]) > _MAX_RUN_ELEMENTS:
-        raise ValueError(
-            f"T = {T} is too large: one run of n = {n} units would store "
-            f"{(T + 1) * n:,} state entries (limit {_MAX_RUN_ELEMENTS:,}); split the sequence"
-        )
+        _check_run_size(T, n, inputs.shape[1])
     b = np.zeros(n) if b is None else as_finite_array(b, "b", ndim=1, shape=(n,))
     h0 = np.zeros(n) if h0 is None else as_finite_array(h0, "h0", ndim=1, shape=(n,))
     return W, phi, T, inputs, U, b, h0
@@ -177,9 +184,31 @@ def _segment_products(rec, x, states, start, end, carried):
         # that over the segment. ∂h_{t+1}/∂h_t stays autograd's derivative of this step,
         # now taken on the recorded trajectory (s − h is exact, so h + (s − h) = s).
         chain.append(h + (states[t + 1] - h).detach())
-    grads = torch.autograd.grad(chain[-1], chain[:-1], grad_outputs=carried, allow_unused=True)
-    zero = torch.zeros_like(carried)
-    return torch.stack([zero if g is None else g for g in grads])
+    # Every h_k of the segment is used (each step reads its h through W), so no grad is None.
+    return torch.stack(torch.autograd.grad(chain[-1], chain[:-1], grad_outputs=carried))
+
+
+def _capped_segment_length(segment_length, n):
+    """The requested segment length, capped so that a segment holds ≤ _SEGMENT_ELEMENTS
+    entries of n × n products (at least one step)."""
+    return min(segment_length, max(1, _SEGMENT_ELEMENTS // (n * n)))
+
+
+def _neumaier_add(total, compensation, value):
+    """One step of Neumaier's compensated sum: total + compensation tracks the exact sum.
+
+    Returns the new (total, compensation); the rounding error of total + value goes into
+    compensation, so that many additions do not add many rounding errors of size u·|total|.
+    Neumaier (1974), ZAMM 54, "Rundungsfehleranalyse einiger Verfahren zur Summation
+    endlicher Summen". ``theory.bounds`` sums its logs with its own copy on purpose: the
+    measurement shares no numerical code with the bounds it checks, beyond input validation.
+    """
+    new = total + value
+    if abs(total) >= abs(value):
+        compensation += (total - new) + value
+    else:
+        compensation += (value - new) + total
+    return new, compensation
 
 
 def lag_profile(
@@ -266,7 +295,7 @@ def lag_profile(
     log_norms = np.empty(T + 1)
     log_norms[T] = 0.0
     carried = torch.eye(n, dtype=torch.float64, device=device)
-    segment_length = min(segment_length, max(1, _SEGMENT_ELEMENTS // (n * n)))
+    segment_length = _capped_segment_length(segment_length, n)
     # log_scale = log‖∂h_T/∂h_end‖₂ so far, summed with compensation (Neumaier) so that T/64
     # additions do not add T/64 rounding errors of size u·|log_scale|.
     log_scale, compensation, end, length = 0.0, 0.0, T, segment_length
@@ -283,7 +312,7 @@ def lag_profile(
         if out_of_range.any() and end - start > 1:
             length = max(1, (end - start) // 2)
             continue
-        if (~np.isfinite(norms) | (norms > _HUGE)).any():
+        if not np.isfinite(norms).all():
             raise ValueError(
                 f"a single step's Jacobian overflows float64 at t = {end}; W is too large"
             )
@@ -295,13 +324,7 @@ def lag_profile(
             log_norms[:start] = -np.inf
             break
         carried = products[0] / head
-        step = math.log(head)
-        new = log_scale + step
-        if abs(log_scale) >= abs(step):
-            compensation += (log_scale - new) + step
-        else:
-            compensation += (step - new) + log_scale
-        log_scale = new
+        log_scale, compensation = _neumaier_add(log_scale, compensation, math.log(head))
         end, length = start, min(segment_length, 2 * length)
     return LagProfile(
         log_norms=log_norms,
@@ -491,8 +514,9 @@ def mean_field_rate_sweep(
         for t in range(burn_in, burn_in + lags):
             h = cell(x[t], h)
         (delta,) = torch.autograd.grad(h, start, grad_outputs=v)
+        # An exactly zero δ (every relu unit dead, say) is a rate of −inf, not an error.
         with np.errstate(divide="ignore"):
-            rates[i] = (math.log(torch.linalg.vector_norm(delta).item())
-                        - math.log(torch.linalg.vector_norm(v).item())) / lags
+            rates[i] = (np.log(torch.linalg.vector_norm(delta).item())
+                        - np.log(torch.linalg.vector_norm(v).item())) / lags
         del W, cell, x, h, start, delta  # chunking: nothing of this σ_w outlives its step
     return rates
