@@ -1,5 +1,6 @@
 """Claim M1 and the measurement's numerics: fused-RNN cross-check, long sequences, segments."""
 
+import contextlib
 import math
 
 import numpy as np
@@ -98,15 +99,33 @@ def test_profile_uses_real_torch_modules():
     assert theory.lag_profile(np.eye(2), "sigmoid", T=2).module == "autograd step"
 
 
+@contextlib.contextmanager
+def count_cuda_allocations():
+    """Yields a function that returns how many CUDA allocations were made inside the block
+    (torch's cumulative allocation counter, which cached or freed memory does not hide)."""
+    import torch
+
+    def total():
+        return torch.cuda.memory_stats().get("allocation.all.allocated", 0)
+
+    before = total()
+    after = []
+    yield lambda: after[0] - before
+    after.append(total())
+
+
 @pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device on this machine")
 def test_cuda_profile_matches_cpu():
-    """lag_profile(device='cuda') gives the CPU's log norms to the rounding of a T-step product."""
+    """lag_profile(device='cuda') gives the CPU's log norms to the rounding of a T-step product,
+    and computes on the GPU (at least one CUDA allocation per step: the argument is honoured)."""
     case = RNNCase(n=32, T=200, family="gaussian", activation="tanh", target_kind="norm",
                    log_target_over_threshold=0.3, input_scale=0.5, bias_scale=0.1, seed=3)
     a = case.arrays
     kwargs = dict(inputs=a["inputs"], U=a["U"], b=a["b"], h0=a["h0"])
     cpu = theory.lag_profile(a["W"], "tanh", **kwargs).log_norms
-    gpu = theory.lag_profile(a["W"], "tanh", device="cuda", **kwargs).log_norms
+    with count_cuda_allocations() as allocations:
+        gpu = theory.lag_profile(a["W"], "tanh", device="cuda", **kwargs).log_norms
+    assert allocations() >= case.T, f"device='cuda' made {allocations()} CUDA allocations"
     tolerance = 2 * rounding_tolerance(np.arange(case.T, -1, -1), case.n)
     assert np.all(np.abs(cpu - gpu) <= tolerance), f"max |CPU − CUDA| = {np.abs(cpu - gpu).max():.3g}"
 
@@ -177,7 +196,9 @@ def test_mean_field_sweep_on_cuda():
     """
     sigma_ws, steps = [0.8, 2.0], 50 + 100  # the sweep's default burn_in + lags
     cpu = theory.mean_field_rate_sweep(sigma_ws, 128, seed=5)
-    gpu = theory.mean_field_rate_sweep(sigma_ws, 128, seed=5, device="cuda")
+    with count_cuda_allocations() as allocations:
+        gpu = theory.mean_field_rate_sweep(sigma_ws, 128, seed=5, device="cuda")
+    assert allocations() >= steps, f"device='cuda' made {allocations()} CUDA allocations"
     tolerance = 1e-12 + np.finfo(float).eps / 2 * np.exp(np.maximum(cpu, 0) * steps)
     assert np.all(np.abs(cpu - gpu) <= tolerance), (
         f"σ_w {sigma_ws}: CPU {cpu}, CUDA {gpu}, |Δ| {np.abs(cpu - gpu)}, tolerance {tolerance}")
