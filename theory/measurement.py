@@ -456,7 +456,8 @@ def mean_field_rate_sweep(
     Returns
     -------
     ndarray of shape (len(sigma_ws),)
-        The measured rates.
+        The measured rates; −inf where the back-propagated vector is exactly zero (every
+        relu unit dead, say).
 
     Raises
     ------
