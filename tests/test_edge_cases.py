@@ -335,7 +335,9 @@ def test_scalar_spectra_and_zero():
 def test_zero_length_is_accepted():
     """T = 0 (and lag 0) is accepted: J(0, 0) = I, so every profile and bound is [0]."""
     W = 0.5 * np.eye(2)
-    assert theory.lag_profile(W, "tanh", T=0).log_norms.tolist() == [0.0]
+    empty = theory.lag_profile(W, "tanh", T=0)
+    assert empty.log_norms.tolist() == [0.0] and empty.T == 0
+    assert empty.preactivations.shape == (0, 2) and empty.states.tolist() == [[0.0, 0.0]], empty
     assert theory.log_trajectory_upper_bound(W, "tanh", np.zeros((0, 2))).tolist() == [0.0]
     assert theory.log_trajectory_lower_bound(W, "tanh", np.zeros((0, 2))).tolist() == [0.0]
     assert theory.log_matrix_power_norm(W, 0).tolist() == [0.0]

@@ -154,7 +154,7 @@ def _run_forward(rec, x, h0):
     with torch.no_grad():
         for t in range(T):
             states[t + 1] = rec.step(x[t], states[t])
-        pre = rec.preactivation(x, states[:-1]) if T else states[:0]
+        pre = rec.preactivation(x, states[:-1])  # shape (0, n) when T = 0
     finite = torch.isfinite(states).all(dim=1)
     if not bool(finite.all()):
         step = int((~finite).nonzero()[0, 0])
