@@ -28,11 +28,13 @@ def ratio_text(tightness):
         return "0"
     if t > 700:
         return f"e^{t:.3g}"
-    if t != 0.0 and abs(t) < 5e-4:
-        # e^t ≈ 1 + t: show the gap instead of rounding it away ("1 − 2.2e-16")
-        return f"1 {'−' if t < 0 else '+'} {abs(t):.2g}"
     r = math.exp(t)
-    return f"{r:.3g}" if 1e-3 <= r < 1e4 else f"{r:.2e}"
+    # three significant digits up to 999.5, where "%.3g" itself would switch to "1e+03"
+    text = f"{r:.3g}" if 1e-3 <= r < 999.5 else f"{r:.2e}"
+    if text == "1" and t != 0.0:
+        # e^t ≈ 1 + t rounds to 1: show the gap instead of rounding it away ("1 − 2.2e-16")
+        return f"1 {'−' if t < 0 else '+'} {abs(t):.2g}"
+    return text
 
 
 def log_text(tightness):
