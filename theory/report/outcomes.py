@@ -134,7 +134,8 @@ class OutcomeTally:
         out = {}
         for nodeid in sorted(self._phases):
             outcome = final_outcome(self._phases[nodeid], self._wasxfail.get(nodeid, False))
-            text = "\n".join(self._texts.get(nodeid, ()))
+            # a blank line between parts ends a counterexample block at its own part
+            text = "\n\n".join(self._texts.get(nodeid, ()))
             details = failure_details(text) if outcome in ("failed", "error") else {
                 "failure": None, "counterexample": None, "reproduce_failure": None}
             out[nodeid] = {"outcome": outcome, **details, "duration_s": self._duration[nodeid]}
