@@ -146,3 +146,8 @@ def test_the_tally_reports_an_xpass_and_keeps_no_text_of_a_passing_test():
     assert got["t::d"] == {"outcome": "passed", "failure": None, "counterexample": None,
                            "reproduce_failure": None, "duration_s": 0.5}, got["t::d"]
     assert OutcomeTally().records() == {}, "an empty tally has no records"
+
+
+def test_an_indented_reproduce_line_ends_the_counterexample():
+    got = failure_details("Falsifying example: f(\n    n=3,\n)\n    You can reproduce this example by ...")
+    assert got["counterexample"] == "Falsifying example: f(\n    n=3,\n)", got

@@ -103,3 +103,17 @@ def test_exactly_20_problems_are_all_listed_without_a_remainder(monkeypatch):
     with pytest.raises(ValueError) as err:
         validate({})
     assert str(err.value).endswith("\n  p18\n  p19"), str(err.value)
+
+
+def test_the_schema_builders():
+    """`_obj` and `_list` build the schema at import, before mutation testing can switch a
+    mutant on; these calls check them directly."""
+    from theory.report import schema
+
+    props = {"a": {"type": "string"}, "b": {"type": "integer"}}
+    assert schema._obj(props) == {"type": "object", "properties": props, "required": ["a", "b"],
+                                  "additionalProperties": False}, schema._obj(props)
+    got = schema._obj(props, required=["b"], additional=True)
+    assert got == {"type": "object", "properties": props, "required": ["b"], "additionalProperties": True}, got
+    assert schema._obj(props, required=[])["required"] == [], "an empty required list is kept"
+    assert schema._list({"type": "null"}) == {"type": "array", "items": {"type": "null"}}, schema._list(None)
