@@ -52,10 +52,12 @@ def package_versions():
     import theory
 
     versions = {"rnn-gradient-theory": theory.__version__}
-    for name, dist in (("numpy", "numpy"), ("torch", "torch"), ("hypothesis", "hypothesis"),
-                       ("pytest", "pytest"), ("pytest-xdist", "pytest-xdist"),
-                       ("scipy", "scipy"), ("matplotlib", "matplotlib")):
-        module = sys.modules.get(name)
+    # (name in the report, module, distribution): pytest-xdist's module is ``xdist``
+    for name, module_name, dist in (("numpy", "numpy", "numpy"), ("torch", "torch", "torch"),
+                                    ("hypothesis", "hypothesis", "hypothesis"), ("pytest", "pytest", "pytest"),
+                                    ("pytest-xdist", "xdist", "pytest-xdist"),
+                                    ("scipy", "scipy", "scipy"), ("matplotlib", "matplotlib", "matplotlib")):
+        module = sys.modules.get(module_name)
         versions[name] = getattr(module, "__version__", None) or _version(dist)
     return versions
 
@@ -139,12 +141,12 @@ def reproduce_commands(provenance):
         commands.append(f"git checkout {git['commit']}")
     torch = ((provenance.get("versions") or {}).get("torch") or "").split("+")[0]
     commands.append(f'pip install {"torch==" + torch if torch else "torch"} -e ".[test]"')
-    env = f"HYPOTHESIS_PROFILE={hyp['profile']} " if hyp.get("profile") else ""
+    env = f"HYPOTHESIS_PROFILE={shlex.quote(hyp['profile'])} " if hyp.get("profile") else ""
     args = list(provenance.get("pytest_args") or [])
     if hyp.get("seed") is not None and not any(a.startswith("--hypothesis-seed") for a in args):
         args.append(f"--hypothesis-seed={hyp['seed']}")
     workers = provenance.get("xdist_workers") or 0
-    if workers and not any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in args):
+    if workers and not any(a.startswith(("-n", "--numprocesses")) for a in args):
         args = ["-n", "auto", *args]
     commands.append(f"{env}python -m pytest {shlex.join(args)}".rstrip())
     return commands

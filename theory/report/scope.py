@@ -17,7 +17,7 @@ def default_markexpr(addopts):
     for i, arg in enumerate(args):
         if arg == "-m" and i + 1 < len(args):
             expr = args[i + 1]
-        elif arg.startswith("-m") and len(arg) > 2 and not arg.startswith("--"):
+        elif arg.startswith("-m") and len(arg) > 2:
             expr = arg[2:].lstrip("=")
     return expr
 

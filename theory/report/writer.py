@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 __all__ = ["MARKER", "MANAGED", "EXPERIMENTS", "check_target", "atomic_dir"]
@@ -47,6 +47,22 @@ def check_target(target):
             )
 
 
+def _new_folder(parent, prefix):
+    """Create a new empty folder ``parent/prefix<random>`` with the usual permissions.
+
+    ``os.mkdir`` applies the umask as any folder the user makes would (``mkdtemp`` makes a
+    private one), without changing the process's umask, which other threads share.
+    """
+    for _ in range(100):
+        path = Path(parent, prefix + secrets.token_hex(6))
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"no free temporary folder name {prefix}* in {parent}")
+
+
 def atomic_dir(target, fill, *, carry=()):
     """Create the folder ``target`` by ``fill(tmp)`` and swap it into place.
 
@@ -69,10 +85,7 @@ def atomic_dir(target, fill, *, carry=()):
     target = Path(target).resolve()
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; a report folder is not
+    tmp = _new_folder(target.parent, f".{target.name}.tmp-")
     old = None
     try:
         fill(tmp)
@@ -82,7 +95,7 @@ def atomic_dir(target, fill, *, carry=()):
                 shutil.copytree(target / name, tmp / name) if (target / name).is_dir() \
                     else shutil.copy2(target / name, tmp / name)
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            old = _new_folder(target.parent, f".{target.name}.old-")
             os.rmdir(old)
             os.replace(target, old)
         try:
