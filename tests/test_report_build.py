@@ -235,6 +235,7 @@ def test_numbers_are_rounded_to_microseconds_and_counts_are_integers():
         (["passed", "passed"], False, ("verified", "all 2 linked test(s) passed")),
         (["passed", "failed", "error", "failed"], False, ("failed", "linked tests: 1 error, 2 failed, 1 passed")),
         (["error"], True, ("failed", "linked tests: 1 error")),
+        (["failed", "error"], False, ("failed", "linked tests: 1 error, 1 failed")),
         ([], False, ("not verified", "no test is linked to this claim (registry or marker)")),
         ([], True, ("not run", "no linked test was collected in this partial run")),
         (["not collected", "not collected"], False,
@@ -260,3 +261,36 @@ def test_evidence_with_nonfinite_tightness_stays_encoded():
     got = build_results(REGISTRY, COLLECTION, OUTCOMES, evidence, {}, {}, PROVENANCE,
                         {"scope": "full", "exit_status": 0})
     assert got["claims"][0]["worst_tightness"] == "-Infinity", got["claims"][0]
+
+
+def test_a_selected_linked_test_without_an_outcome_is_not_run():
+    """A run stopped early (-x, Ctrl-C) leaves selected tests without an outcome: they are
+    "not run", not "deselected", and the claim is not verified."""
+    collection = copy.deepcopy(COLLECTION)
+    collection["collected"][f"{A}::test_late"] = ["A1"]
+    collection["selected"].append(f"{A}::test_late")
+    got = build_results(REGISTRY, collection, OUTCOMES, {}, {}, {}, PROVENANCE,
+                        {"scope": "full", "exit_status": 2, "duration_s": 0.0})
+    a1 = got["claims"][0]
+    assert a1["tests"][3] == _test(f"{A}::test_late", "not run"), a1["tests"]  # sorted: test_extra, test_late
+    assert (a1["status"], a1["status_reason"]) == ("not verified", "not every linked test passed: 1 not run, 3 passed"), a1
+
+
+def test_warnings_are_sorted_by_kind_claim_and_node_id():
+    """Warnings come out sorted whatever order they were found in: here two missing markers
+    of one claim, collected in reverse order, and a claim whose node id sorts first."""
+    registry = {**REGISTRY, "G1": Claim("G1", "s", "h", (), (), (f"{A}::test_g",)),
+                "H1": Claim("H1", "s", "h", (), (), (f"{A}::test_0",))}
+    collection = {"collected": {f"{A}::test_g[2]": [], f"{A}::test_g[1]": [], f"{A}::test_0": []},
+                  "selected": [], "deselected": []}
+    got = build_results(registry, collection, {}, {}, {}, {}, PROVENANCE, {"scope": "partial"})
+    order = [(w["kind"], w["claim"], w["nodeid"]) for w in got["warnings"]]
+    assert order == [("marker_missing", "G1", f"{A}::test_g[1]"), ("marker_missing", "G1", f"{A}::test_g[2]"),
+                     ("marker_missing", "H1", f"{A}::test_0")], order
+
+
+def test_an_outcome_without_a_duration_counts_as_no_time():
+    outcomes = {f"{A}::test_a1[1]": {"outcome": "passed"}}
+    got = build_results(REGISTRY, COLLECTION, outcomes, {}, {}, {}, PROVENANCE, {"scope": "full"})
+    assert got["timings"]["tests"] == {f"{A}::test_a1[1]": 0.0}, got["timings"]
+    assert got["timings"]["claims"]["A1"] == 0.0, got["timings"]

@@ -210,3 +210,22 @@ def test_nonfinite_strings():
 def test_canonical_sorts_keys_escapes_and_encodes():
     got = canonical({"b": [np.inf], "a": "é", 1: None})
     assert got == '{"1": null, "a": "\\u00e9", "b": ["Infinity"]}', f"canonical text {got!r}"
+
+
+def test_an_empty_claim_in_a_store_does_not_hide_the_claims_after_it():
+    got = merge_evidence([("t::a", {"A": _entry(0, None, None), "B": _entry(2, -1.0, {"k": 1})})])
+    assert got["B"] == {"examples": 2, "violations": 0, "worst_tightness": -1.0, "worst_case": {"k": 1},
+                        "worst_source": "t::a"}, f"merged: {got}"
+
+
+def test_a_smaller_source_with_a_smaller_tightness_does_not_win():
+    """Only at equal tightness does the source decide."""
+    pairs = [("t::b", {"X": _entry(1, -1.0, {"k": "b"})}), ("t::a", {"X": _entry(1, -3.0, {"k": "a"})})]
+    got = merge_evidence(pairs)["X"]
+    assert (got["worst_tightness"], got["worst_source"]) == (-1.0, "t::b"), f"merged: {got}"
+
+
+def test_merge_data_chooses_by_source_not_by_payload():
+    for pairs in ([("t::a", {"k": "z"}), ("t::b", {"k": "a"})], [("t::b", {"k": "a"}), ("t::a", {"k": "z"})]):
+        data, sources = merge_data(pairs)
+        assert (data, sources) == ({"k": "a"}, {"k": "t::b"}), f"{pairs} → {data}, {sources}"

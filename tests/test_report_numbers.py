@@ -43,6 +43,9 @@ def _claim(**kw):
         (_claim(), {"version": "1", "git": None, "hypothesis": {"profile": None}},
          "Claim U1 — The bound holds — verified on 1,234 Hypothesis examples, 0 violations, tightest case "
          "0.97 of the bound (rnn-gradient-theory 1, commit unknown commit)."),
+        (_claim(statement="Holds for matrix X."), {"version": "1", "git": {"short": "abc"}},
+         "Claim U1 — Holds for matrix X — verified on 1,234 Hypothesis examples, 0 violations, tightest case "
+         "0.97 of the bound (rnn-gradient-theory 1, commit abc)."),
         (_claim(), {"version": "1", "git": {"short": None, "dirty": True}},
          "Claim U1 — The bound holds — verified on 1,234 Hypothesis examples, 0 violations, tightest case "
          "0.97 of the bound (rnn-gradient-theory 1, commit unknown commit, with uncommitted changes)."),

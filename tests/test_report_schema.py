@@ -103,6 +103,10 @@ def test_exactly_20_problems_are_all_listed_without_a_remainder(monkeypatch):
     with pytest.raises(ValueError) as err:
         validate({})
     assert str(err.value).endswith("\n  p18\n  p19"), str(err.value)
+    monkeypatch.setattr(schema, "errors", lambda results: [f"p{i}" for i in range(21)])
+    with pytest.raises(ValueError) as err:
+        validate({})
+    assert str(err.value).endswith("\n  p18\n  p19\n  ... and 1 more"), str(err.value)
 
 
 def test_the_schema_builders():

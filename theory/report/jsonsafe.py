@@ -43,8 +43,6 @@ def encode(obj):
     """
     if obj is None or type(obj) in (bool, str):
         return obj
-    if isinstance(obj, bool):
-        return bool(obj)
     if isinstance(obj, str):
         return str(obj)
     if isinstance(obj, int):
@@ -94,4 +92,5 @@ def canonical(obj):
     """A canonical text of an encoded value (sorted keys), for deterministic ordering."""
     import json
 
-    return json.dumps(encode(obj), sort_keys=True, allow_nan=False, ensure_ascii=True)
+    # encode() leaves no non-finite float, and json.dumps escapes non-ASCII by default
+    return json.dumps(encode(obj), sort_keys=True)

@@ -8,13 +8,9 @@ from .merge import tightness_value
 
 __all__ = ["ratio_text", "log_text", "status_label", "cite_sentence"]
 
-_LABELS = {"verified": "VERIFIED", "failed": "FAILED", "not run": "NOT RUN",
-           "not verified": "NOT VERIFIED"}
-
-
 def status_label(status):
     """Upper-case label of a claim status (``"failed"`` → ``"FAILED"``)."""
-    return _LABELS.get(status, str(status).upper())
+    return str(status).upper()
 
 
 def ratio_text(tightness):
