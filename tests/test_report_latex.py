@@ -23,7 +23,10 @@ E = r"\ensuremath"
         ("W^{k}", "W" + E + "{^{k}}"), ("x^ab1 c", "x" + E + "{^{ab1}} c"),
         ("f(x)^(a(b)c)", "f(x)" + E + "{^{a(b)c}}"), ("x_(unclosed", "x" + E + "{_{(unclosed}}"),
         ("λ_max", E + r"{\lambda}" + E + "{_{max}}"), ("ℓ_∞", E + r"{\ell}" + E + r"{_{\infty }}"),
-        ("x_&", "x" + E + r"{_{\&}}"),
+        ("x_&", "x" + E + r"{_{\&}}"), ("a_{X}", "a" + E + "{_{X}}"), ("x^ab c", "x" + E + "{^{ab}} c"),
+        ("x^αβ", "x" + E + r"{^{\alpha \beta }}"), ("x_éa", "x" + E + "{_{é}}a"), ("XY", "XY"),
+        # an underscore after a short word that itself holds one ("a_b") is code, not a subscript
+        ("a_b_c", "a" + E + r"{_{b}}\_c"),
         # an underscore inside a code identifier, at the end, or before a space is not a subscript
         ("clip_grad_norm_", r"clip\_grad\_norm\_"), ("abcd_e", r"abcd\_e"), ("x.y_z", r"x.y\_z"),
         ("foo__bar", r"foo\_\_bar"), ("a_", r"a\_"), ("a_ b", "a_ b"), ("x^", "x^"), ("abc_d", "abc" + E + "{_{d}}"),

@@ -55,10 +55,8 @@ def _is_identifier_underscore(text, i):
 
 
 def _group(text, i):
-    """The sub/superscript starting at text[i]: ``{...}``, ``(...)`` (brackets dropped) or
-    a run of letters and digits."""
-    if i >= len(text):
-        return "", i
+    """The sub/superscript starting at text[i] (i < len(text)): ``{...}``, ``(...)`` (brackets
+    dropped) or a run of letters and digits."""
     opener = text[i]
     closer = {"{": "}", "(": ")"}.get(opener)
     if closer is None:
