@@ -229,3 +229,10 @@ def test_merge_data_chooses_by_source_not_by_payload():
     for pairs in ([("t::a", {"k": "z"}), ("t::b", {"k": "a"})], [("t::b", {"k": "a"}), ("t::a", {"k": "z"})]):
         data, sources = merge_data(pairs)
         assert (data, sources) == ({"k": "a"}, {"k": "t::b"}), f"{pairs} → {data}, {sources}"
+
+
+def test_a_tie_on_one_source_goes_to_the_smaller_case_in_either_order():
+    one, two = ("t::a", {"X": _entry(1, -1.0, {"k": 1})}), ("t::a", {"X": _entry(1, -1.0, {"k": 2})})
+    for pairs in ([one, two], [two, one]):
+        got = merge_evidence(pairs)["X"]
+        assert got["worst_case"] == {"k": 1}, f"{[p[1]['X']['worst_case'] for p in pairs]} → {got}"

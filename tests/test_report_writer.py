@@ -371,10 +371,12 @@ def test_a_taken_temporary_name_is_skipped_and_a_full_set_is_an_error(tmp_path, 
     first = writer._new_folder(tmp_path, ".r.tmp-")
     second = writer._new_folder(tmp_path, ".r.tmp-")
     assert (first.name, second.name) == (".r.tmp-aaaa", ".r.tmp-bbbb"), (first, second)
-    monkeypatch.setattr(writer.secrets, "token_hex", lambda n: "aaaa")
+    tries = []
+    monkeypatch.setattr(writer.secrets, "token_hex", lambda n: tries.append(n) or "aaaa")
     with pytest.raises(FileExistsError) as err:
         writer._new_folder(tmp_path, ".r.tmp-")
     assert str(err.value) == f"no free temporary folder name .r.tmp-* in {tmp_path}", str(err.value)
+    assert tries == [6] * 100, f"{len(tries)} tries of token_hex({set(tries)}), expected 100 of 6 bytes"
 
 
 def test_temporary_names_are_random_and_twelve_hex_digits(tmp_path):
