@@ -3,8 +3,9 @@
 Theory (numpy/scipy, pure functions) lives in ``activations``, ``spectra``, ``bounds``,
 ``regime`` (the foundation), ``mean_field``, ``lyapunov``, ``kreiss``, ``bifurcation``,
 ``gated`` (quantitative predictions) and ``bptt`` (the motivating question); the
-independent autograd measurement lives in ``measurement`` and ``agreement``; the claim
-registry in ``claims``; the report in ``report``.
+independent autograd measurement lives in ``measurement`` and ``bptt_measurement``; the
+agreement experiment in ``agreement``; the claim registry in ``claims``; the report in
+``report``.
 """
 
 from .activations import ACTIVATION_NAMES, Activation, activation
