@@ -1,7 +1,8 @@
 """``python -m theory.report RESULTS_JSON``: re-render a report without rerunning the tests.
 
 Exit status 0 on success, 2 on bad input (missing or invalid file, folder that is not a
-report folder), with a one-line message instead of a traceback.
+report folder) or a file system error (an unreadable file, a folder that cannot be
+created), with a one-line message instead of a traceback.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def main(argv=None):
             return 0
         out = Path(args.out) if args.out else Path(args.results).resolve().parent
         log = write_report(results, out, carry=("partial", EXPERIMENTS))
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # bad input, or a folder that cannot be written
         print(f"python -m theory.report: error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {log['target']}: REPORT.md, claims.tex, results.json, "

@@ -59,12 +59,15 @@ def _answer(results, figures_folder=None):
     render = getattr(answer, "render", None)
     if not callable(render):
         return None, "ANSWER.md not written: theory.answer has no render(results) function"
-    try:
-        decoded = decode(results)
-        figures = None
-        draw = getattr(answer, "draw_figures", None)
-        if figures_folder is not None and callable(draw):
+    decoded = decode(results)
+    figures = None
+    draw = getattr(answer, "draw_figures", None)
+    if figures_folder is not None and callable(draw):
+        try:
             figures = {k: f"figures/{v}" for k, v in draw(decoded, figures_folder).items()}
+        except Exception as exc:  # noqa: BLE001
+            return None, f"ANSWER.md not written: theory.answer.draw_figures raised {type(exc).__name__}: {exc}"
+    try:
         text = render(decoded, figures) if figures else render(decoded)
     except Exception as exc:  # noqa: BLE001
         return None, f"ANSWER.md not written: theory.answer.render raised {type(exc).__name__}: {exc}"
