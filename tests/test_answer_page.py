@@ -1,13 +1,20 @@
-"""The answer page, pinned: the full run's data gives exactly the page learners read.
+"""The answer page, pinned: the runs' data give exactly the pages learners read.
 
-`tests/data/answer_results.json` holds the claims and data payloads that `theory.answer`
-reads, taken from the full run at commit 42c7c43 (`reports/results.json`, 2026-11-26), and
-`tests/data/answer_page.md` the page rendered from them, identical to that run's
-reports/ANSWER.md, which was read in review. Every number on the page comes from the data,
-so a change to the page's text or to how it reads a payload shows up here. After a
-deliberate change to the page, regenerate the expected page with::
+Two pinned results, from the runs at commit 42c7c43 (2026-11-26), each holding the claims and
+data payloads that `theory.answer` reads:
 
-    python -c "from tests.test_answer_page import rendered; open('tests/data/answer_page.md', 'w', encoding='utf-8').write(rendered())"
+* `tests/data/answer_results.json`, from the default run (`reports/results.json`); its page
+  `answer_page.md` is identical to that run's reports/ANSWER.md;
+* `tests/data/answer_results_full.json`, the same merged with the long experiment
+  (`reports/experiments/agreement_full.json`, `pytest -m slow`), as `docs/motivating-question.md`
+  is made; its page `answer_page_full.md` has the paragraphs only the full run triggers (the
+  learning-rate sensitivity, the distances where the gap to the LSTM narrowed).
+
+Both pages were read in review. Every number on a page comes from the data, so a change to
+the text or to how a payload is read shows up here. After a deliberate change to the page,
+regenerate the expected pages with::
+
+    python -c "from tests.test_answer_page import regenerate; regenerate()"
 
 and read the diff before committing it.
 """
@@ -17,20 +24,31 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from theory import answer
 from theory.report.jsonsafe import decode
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _results():
-    return decode(json.loads((DATA / "answer_results.json").read_text(encoding="utf-8")))
+PINNED = {"answer_results.json": "answer_page.md", "answer_results_full.json": "answer_page_full.md"}
 
 
-def rendered(with_figures=True):
-    """The page of the pinned results, with its figures linked as the report links them."""
+def _results(name="answer_results.json"):
+    return decode(json.loads((DATA / name).read_text(encoding="utf-8")))
+
+
+def rendered(with_figures=True, name="answer_results.json"):
+    """The page of pinned results, with its figures linked as the report links them."""
     figures = {key: f"figures/{name}.png" for key, name in answer.FIGURES.items()}
-    return answer.render(_results(), figures if with_figures else None)
+    return answer.render(_results(name), figures if with_figures else None)
+
+
+def regenerate():
+    """Rewrite the expected pages from the current code (after a deliberate change)."""
+    for results, page in PINNED.items():
+        (DATA / page).write_text(rendered(name=results), encoding="utf-8")
 
 
 def _first_difference(got, expected):
@@ -40,10 +58,17 @@ def _first_difference(got, expected):
     return f"lengths differ: {len(got.splitlines())} lines against {len(expected.splitlines())}"
 
 
-def test_the_full_runs_page_is_unchanged():
-    expected = (DATA / "answer_page.md").read_text(encoding="utf-8")
-    got = rendered()
-    assert got == expected, "the answer page changed: " + _first_difference(got, expected)
+@pytest.mark.parametrize("results, page", sorted(PINNED.items()))
+def test_the_pinned_page_is_unchanged(results, page):
+    expected = (DATA / page).read_text(encoding="utf-8")
+    got = rendered(name=results)
+    assert got == expected, f"the answer page of {results} changed: " + _first_difference(got, expected)
+
+
+def test_only_the_full_run_narrows_and_tests_the_learning_rate():
+    default, full = rendered(), rendered(name="answer_results_full.json")
+    for phrase in ("At shorter distances where the RNN also failed", "Sensitivity to the recipe"):
+        assert phrase not in default and phrase in full, f"{phrase!r}: default {phrase in default}, full {phrase in full}"
 
 
 def _links(page):
