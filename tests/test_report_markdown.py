@@ -261,3 +261,36 @@ def test_table_cells_escape_pipes_and_newlines():
     got = _lines(r)
     assert "| [D1](#d1--not-verified) | NOT VERIFIED | 0/0 | 0 | 0 | — | a \\| b c |" in got, (
         [line for line in got if line.startswith("| [D1]")])
+
+
+def test_a_claim_section_with_an_erroring_test_after_a_passing_one():
+    """Errors count as failed tests in the banner and get a failure block like failures; a
+    passing test listed first does not stop the blocks; references and theory functions
+    are joined; a non-ASCII case is printed as is; a case without a tightness still shows."""
+    r = synthetic_results()
+    r["run"]["test_outcomes"] = {"error": 2, "failed": 1, "passed": 3}
+    b1 = next(c for c in r["claims"] if c["id"] == "B1")
+    b1["references"] = ["Ref A", "Ref B"]
+    b1["theory"] = ["theory.f", "theory.g"]
+    b1["worst_tightness"] = None
+    b1["worst_case"] = {"activation": "σ"}
+    b1["tests"] = [{"nodeid": "t::ok", "outcome": "passed", "failure": None, "counterexample": None,
+                    "reproduce_failure": None},
+                   {"nodeid": "t::err", "outcome": "error", "failure": "[setup] E   boom", "counterexample": None,
+                    "reproduce_failure": None}]
+    got = _lines(r)
+    assert got[2].startswith("> **RUN FAILED** — 1 claim(s) failed, 3 test(s) failed or errored"), got[2]
+    start = got.index("### B1 — FAILED")
+    section = got[start:got.index("### A1 — VERIFIED")]
+    assert section == [
+        "### B1 — FAILED", "", "> Fails on purpose.", "",
+        "- **Status:** FAILED — linked tests: 1 failed", "- **Hypotheses:** none", "- **Area:** foundation",
+        "- **References:** Ref A; Ref B", "- **Theory:** `theory.f`, `theory.g`",
+        "- **Hypothesis examples:** 3; **violations:** 1",
+        "- **Tightest case:** measured/bound = — (log measured − log bound = —), in `tests/test_a.py::test_b1`",
+        '  - case: `{"activation": "σ"}`',
+        "- **Tests:**", "  - `t::ok` — passed", "  - `t::err` — error",
+        "", "**Failure of `t::err`**",
+        "", "<details><summary>Failure output (trimmed)</summary>", "", "```text", "[setup] E   boom", "```", "",
+        "</details>", "",
+    ], section
