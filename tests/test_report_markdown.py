@@ -294,3 +294,22 @@ def test_a_claim_section_with_an_erroring_test_after_a_passing_one():
         "", "<details><summary>Failure output (trimmed)</summary>", "", "```text", "[setup] E   boom", "```", "",
         "</details>", "",
     ], section
+
+
+def test_an_unknown_status_is_listed_last_and_missing_reproduce_commands_leave_the_block_empty():
+    r = synthetic_results()
+    r["claims"][0]["status"] = "odd"  # A1
+    prov = {k: v for k, v in PROVENANCE.items() if k != "reproduce"}
+    r["provenance"] = prov
+    got = _lines(r)
+    table = [line.split(" | ")[0] for line in got if line.startswith("| [")]
+    assert table == ["| [B1](#b1--failed)", "| [D1](#d1--not-verified)", "| [E1](#e1--not-verified)",
+                     "| [C1](#c1--not-run)", "| [A1](#a1--odd)"], table
+    start = got.index("## How to reproduce")
+    assert got[start:start + 5] == ["## How to reproduce", "", "```bash", "```", ""], got[start:start + 5]
+
+
+def test_a_figure_not_drawn_gets_a_notes_section_without_other_notes():
+    got = _lines(synthetic_results(), skipped={"k": "no data"})
+    start = got.index("## Notes")
+    assert got[start:start + 4] == ["## Notes", "", "- Figure for `k` not drawn: no data", ""], got[start:start + 4]
