@@ -1,16 +1,18 @@
 """The answer page, pinned: the runs' data give exactly the pages learners read.
 
-Two pinned results, from the runs at commit 42c7c43 (2026-11-26), each holding the claims and
-data payloads that `theory.answer` reads:
+Three pinned results, each holding the claims and data payloads that `theory.answer` reads:
 
-* `tests/data/answer_results.json`, from the default run (`reports/results.json`); its page
-  `answer_page.md` is identical to that run's reports/ANSWER.md;
+* `tests/data/answer_results.json`, from the default run at commit 42c7c43 (2026-11-26,
+  `reports/results.json`); its page `answer_page.md` is identical to that run's
+  reports/ANSWER.md;
 * `tests/data/answer_results_full.json`, the same merged with the long experiment
   (`reports/experiments/agreement_full.json`, `pytest -m slow`), as `docs/motivating-question.md`
   is made; its page `answer_page_full.md` has the paragraphs only the full run triggers (the
-  learning-rate sensitivity, the distances where the gap to the LSTM narrowed).
+  learning-rate sensitivity, the distances where the gap to the LSTM narrowed);
+* `tests/data/answer_results_empty.json`, no claims and no data: every number on
+  `answer_page_empty.md` reads "not measured in this run".
 
-Both pages were read in review. Every number on a page comes from the data, so a change to
+The pages were read in review. Every number on a page comes from the data, so a change to
 the text or to how a payload is read shows up here. After a deliberate change to the page,
 regenerate the expected pages with::
 
@@ -32,7 +34,8 @@ from theory.report.jsonsafe import decode
 DATA = Path(__file__).resolve().parent / "data"
 
 
-PINNED = {"answer_results.json": "answer_page.md", "answer_results_full.json": "answer_page_full.md"}
+PINNED = {"answer_results.json": "answer_page.md", "answer_results_full.json": "answer_page_full.md",
+          "answer_results_empty.json": "answer_page_empty.md"}
 
 
 def _results(name="answer_results.json"):
