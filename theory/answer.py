@@ -652,9 +652,12 @@ def _load(path):
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     try:
-        return decode(json.loads(path.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
+        results = decode(json.loads(path.read_text(encoding="utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(results, dict):
+        raise ValueError(f"{path}: not a results document (a JSON object), got a JSON {type(results).__name__}")
+    return results
 
 
 def main(argv=None):
