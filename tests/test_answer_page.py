@@ -24,6 +24,7 @@ and read the diff before committing it.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,27 @@ def test_without_its_own_figures_the_page_links_the_reports():
     got = _links(rendered(with_figures=False))
     assert got == ["figures/agreement_accuracy.png", "figures/agreement_training.png"], got
     assert _links(answer.render(_results(), {})) == [], _links(answer.render(_results(), {}))
+
+
+def test_narrow_gaps_picks_the_failed_distances_whose_gap_fell_below_3_decades():
+    """The sentence on shorter distances, from a payload built to sit on every edge: D = 5 has
+    no accuracy (skipped); the RNN learned D = 2 (skipped); D = 20 has the RNN's upper Wilson
+    end exactly at 0.75 (counts as failed) and a gap of 2.5 decades at step 0, beside steps
+    whose values cannot be compared (0, negative, infinite); D = 25 failed but its gap is
+    exactly 3 decades (not below); the last distance, 30, is the claim's own and never listed."""
+    steps = [0, 1, 2, 3, 4, 5]
+    distances = [5, 2, 25, 20, 30]
+    fine = ([1e-3] * 6, [1.0] * 6)  # log10: −3 and 0, a gap of exactly 3 decades
+    rows = {5: fine, 2: fine, 25: fine, 30: fine,
+            20: ([1e-3, 0.0, 1e-3, -1.0, math.inf, 1e-3], [10 ** -0.5, 1.0, 0.0, 1.0, 1.0, 1.0])}
+    training = {"steps": steps, "distances": distances,
+                "rnn": [rows[d][0] for d in distances], "lstm": [rows[d][1] for d in distances]}
+    acc = {"distances": [2, 20, 25, 30], "rnn": {"ci_high": [0.95, 0.75, 0.5, 0.5]}}
+    got = answer._narrow_gaps(training, steps, distances, acc)
+    expected = (" At shorter distances where the RNN also failed the comparison is less clean: D = 20 (smallest "
+                "gap 2.5 decades, at step 0). There the RNN's own gradient is larger, and the LSTM, once it has "
+                "fitted the task, carries a small loss and hence a small gradient of its own; the claim (Q11) is "
+                "about the longest distance.")
+    assert got == expected, f"_narrow_gaps gave {got!r}"
+    acc["rnn"]["ci_high"][1] = 0.7500001
+    assert answer._narrow_gaps(training, steps, distances, acc) == "", "D = 20 learned: nothing to say"
