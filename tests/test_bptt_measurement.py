@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from theory.bptt_measurement import (input_gradients, per_loss_gradients, rnn_modules, run_states,
+from theory.bptt_measurement import (input_gradients, per_loss_gradients, rnn_modules, run_states, untied_gradients,
                                      shared_gradients)
 
 
@@ -99,3 +99,75 @@ def test_input_gradients_refuses_bad_input_with_its_message(inputs, target, mess
     with pytest.raises(ValueError) as err:
         input_gradients(rnn, readout, inputs, target)
     assert str(err.value) == message, f"said {str(err.value)!r}, expected {message!r}"
+
+
+def _shared(inputs, targets, loss_steps=None):
+    rnn, readout = _net()
+    return shared_gradients(rnn, readout, inputs, targets, loss_steps=loss_steps)
+
+
+ONES = np.ones((2, 1))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: rnn_modules(np.eye(2), np.ones(2)), "U must have 2 dimension(s), got shape (2,)"),
+        (lambda: rnn_modules(np.eye(2), np.ones((3, 1))), "U has shape (3, 1), but axis 0 must have length 2"),
+        (lambda: rnn_modules(np.eye(2), ONES, np.ones((2, 1))), "b must have 1 dimension(s), got shape (2, 1)"),
+        (lambda: rnn_modules(np.eye(2), ONES, np.ones(3)), "b has shape (3,), but axis 0 must have length 2"),
+        (lambda: rnn_modules(np.eye(2), ONES, None, np.ones(2)), "V must have 2 dimension(s), got shape (2,)"),
+        (lambda: rnn_modules(np.eye(2), ONES, None, np.ones((3, 3))),
+         "V has shape (3, 3), but axis 1 must have length 2"),
+        (lambda: rnn_modules(np.eye(2), ONES, None, None, np.ones(3)),
+         "c has shape (3,), but axis 0 must have length 2"),
+        (lambda: rnn_modules(np.eye(2), ONES, None, np.ones((3, 2)), np.ones((3, 1))),
+         "c must have 1 dimension(s), got shape (3, 1)"),
+        (lambda: rnn_modules(np.eye(2), ONES, None, np.ones((3, 2)), np.ones(2)),
+         "c has shape (2,), but axis 0 must have length 3"),
+        (lambda: _shared(np.ones(3), [0, 0, 0]), "inputs must have 2 dimension(s), got shape (3,)"),
+        (lambda: _shared(np.ones((0, 1)), []), "inputs must have at least one step"),
+        (lambda: _shared(np.ones((3, 1)), [0, 2, 0]), "targets must be in 0..1"),
+        (lambda: _shared(np.ones((3, 1)), [0, -1, 0]), "targets must be in 0..1"),
+        (lambda: _shared(np.ones((3, 1)), [0, 0, 0], []), "loss_steps must be steps in 1..T = 3, got []"),
+        (lambda: _shared(np.ones((3, 1)), [0, 0, 0], [0]), "loss_steps must be steps in 1..T = 3, got [0]"),
+        (lambda: _shared(np.ones((3, 1)), [0, 0, 0], [4]), "loss_steps must be steps in 1..T = 3, got [4]"),
+        (lambda: _shared(np.ones((3, 1)), [0, 0, 0], [-1]), "loss_steps must be non-negative, got [-1]"),
+        (lambda: _shared(np.ones((3, 1)), [0, 0, 0], [1.5]), "loss_steps must be a non-negative integer, got [1.5]"),
+    ],
+)
+def test_bad_input_is_refused_with_its_exact_message(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message, f"said {str(err.value)!r}, expected {message!r}"
+
+
+def test_default_readout_and_its_bias():
+    """V defaults to a (2, n) matrix of 1/n and c to zeros of V's row count."""
+    _, readout = rnn_modules(np.eye(4), np.ones((4, 1)))
+    assert np.array_equal(readout.weight.detach().numpy(), np.full((2, 4), 0.25)), readout.weight
+    _, readout = rnn_modules(np.eye(2), ONES, None, np.ones((3, 2)))
+    assert np.array_equal(readout.bias.detach().numpy(), np.zeros(3)), readout.bias
+
+
+def test_float64_under_a_float32_default_and_untied_terms_sum_to_the_shared_gradient_with_both_biases():
+    """Under torch's factory default (float32) the modules and every gradient are float64, and
+    with a non-zero b_hh the untied per-step terms still sum to the shared gradient."""
+    saved = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        rnn, readout = rnn_modules(0.5 * np.eye(2), ONES, [0.1, -0.2])
+        with torch.no_grad():
+            rnn.bias_hh_l0.copy_(torch.tensor([0.3, 0.05], dtype=torch.float64))
+        x, y = np.array([[1.0], [-0.5], [0.25]]), [0, 1, 0]
+        untied = untied_gradients(rnn, readout, x, y)
+        shared = shared_gradients(rnn, readout, x, y)
+    finally:
+        torch.set_default_dtype(saved)
+    assert all(p.dtype == torch.float64 for p in rnn.parameters()), [p.dtype for p in rnn.parameters()]
+    for key in ("W", "U", "b_ih", "b_hh", "V", "c"):
+        assert untied[key].dtype == np.float64 and shared[key].dtype == np.float64, key
+        total = untied[key].sum(axis=(0, 1))
+        # a sum of 9 terms of size below 1: a few roundings
+        assert np.abs(total - shared[key]).max() <= 1e-15, f"{key}: Σ untied {total} against shared {shared[key]}"
+    assert untied["states"].dtype == np.float64, untied["states"].dtype
