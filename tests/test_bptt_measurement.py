@@ -171,3 +171,7 @@ def test_float64_under_a_float32_default_and_untied_terms_sum_to_the_shared_grad
         # a sum of 9 terms of size below 1: a few roundings
         assert np.abs(total - shared[key]).max() <= 1e-15, f"{key}: Σ untied {total} against shared {shared[key]}"
     assert untied["states"].dtype == np.float64, untied["states"].dtype
+    states, pre = run_states(rnn, x)
+    # the untied unrolling's states and pre-activations are the fused module's (both biases)
+    assert np.abs(untied["states"] - states).max() <= 1e-15, (untied["states"], states)
+    assert np.abs(untied["preactivations"] - pre).max() <= 1e-15, (untied["preactivations"], pre)
