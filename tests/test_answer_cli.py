@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_answer import _ACC  # the agreement payload of the answer tests
 from theory import answer
 
 PROG = "python -m theory.answer"
@@ -37,13 +38,6 @@ HELP = (
     "                        merge in\n"
 )
 
-_ACC = {
-    "distances": [2, 30],
-    "seeds": 1,
-    "rnn": {"mean": [1.0, 0.51], "ci_low": [0.98, 0.45], "ci_high": [1.0, 0.57]},
-    "lstm": {"mean": [1.0, 1.0], "ci_low": [0.98, 0.98], "ci_high": [1.0, 1.0]},
-    "subject_grad": {"rnn": [0.02, 1e-11], "lstm": [0.02, 2e-4]},
-}
 
 
 def _write(path, doc):

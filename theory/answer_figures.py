@@ -15,19 +15,7 @@ __all__ = ["draw_figures"]
 
 
 def draw_figures(results, directory):
-    """Draw the page's figures that have data into ``directory``; return key → file name.
-
-    Parameters
-    ----------
-    results : dict
-    directory : str or Path
-
-    Returns
-    -------
-    dict
-        ``{"agreement" | "lag_terms" | "input_sensitivity" | "training": "<name>.png"}`` for
-        the drawn ones.
-    """
+    """The drawing behind :func:`theory.answer.draw_figures` (parameters and return value there)."""
     import matplotlib
 
     matplotlib.use("Agg")
