@@ -4,8 +4,8 @@ Under pytest-xdist every worker keeps its own :mod:`theory.evidence` store; the 
 harvests it after every test, so the observations arrive as ``(source, store)`` pairs where
 ``source`` is the test's node id. The functions here combine those pairs so that the
 result does not depend on which worker ran which test, nor on the order the workers
-finished: counts are summed, the worst case is the largest under a total order (ties
-broken by the source's node id and then by the canonical JSON text of the case), and a
+finished: sources are sorted, counts are summed, the worst case is the largest tightness
+(ties broken by the source's node id and then by the canonical JSON text of the case), and a
 figure payload recorded by several sources is taken from the largest source node id.
 """
 
@@ -55,8 +55,9 @@ def merge_evidence(pairs):
         ``pairs``.
     """
     merged = {}
-    # no need to sort the pairs: counts are sums, and the worst case is the maximum of a total order
-    for source, store in pairs:
+    # sorted: ties of (rank, source, case) can still differ in the tightness itself (0.0 and
+    # -0.0 rank equal), and the first of them must not depend on the order of arrival
+    for source, store in sorted(pairs, key=lambda p: (str(p[0]), canonical(p[1]))):
         if not isinstance(store, dict):
             raise ValueError(f"evidence store of {source!r} must be a dict, got {type(store).__name__}")
         for claim_id in sorted(store):
