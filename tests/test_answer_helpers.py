@@ -108,3 +108,44 @@ def test_agreement_table_without_a_confidence_says_ci():
     assert got.splitlines()[2] == ("| 2 | 0.5 [0.4, 0.6] | " + " | ".join([NOT_MEASURED] * 5) + " |"), got
     got = answer._agreement_table({"distances": [2]}, 0.99)
     assert got.splitlines()[0].startswith("| D | RNN accuracy [99.0 % Wilson] |"), got
+
+
+@pytest.mark.parametrize(
+    "steps, expected",
+    [([10, 35, 60], "measured every 25 of 60 training steps"),  # the interval, not the first step's offset
+     ([0, 50], "measured every 50 of 50 training steps")],      # two steps are enough for an interval
+)
+def test_training_paragraph_states_the_recording_interval(steps, expected):
+    training = {"steps": steps, "distances": [30], "rnn": [[1e-9] * len(steps)], "lstm": [[1e-3] * len(steps)]}
+    got = answer._training_paragraph(training)
+    assert expected in got, f"steps {steps}: expected {expected!r} in\n{got}"
+
+
+def test_outcome_sentence_at_the_thresholds():
+    """Lower end exactly 0.9 counts as learned, upper end exactly 0.75 as near chance (both
+    bounds are inclusive, as the page says: ≥ and ≤); a missing lower end is not learned; an
+    empty set prints as a dash."""
+    acc = {"distances": [5, 10, 20],
+           "rnn": {"ci_low": [0.9, 0.89, None], "ci_high": [1.0, 0.75, 0.76]},
+           "lstm": {"ci_low": [None, 0.0, math.nan], "ci_high": [0.7500001, None, math.nan]}}
+    got = answer._outcome_sentence(acc)
+    expected = (
+        "the vanilla RNN has learned the agreement (99 % Wilson lower end ≥ 0.9) at D ∈ {5} and is near "
+        "chance (upper end ≤ 0.75) at D ∈ {10}; the LSTM has learned the agreement (99 % Wilson lower end "
+        "≥ 0.9) at D ∈ {–} and is near chance (upper end ≤ 0.75) at D ∈ {–}.")
+    assert got == expected, f"outcome sentence of {acc}:\n{got}"
+
+
+def test_figure_without_a_path_is_empty():
+    for figures in (None, {}, {"agreement": ""}, {"training": "t.png"}):
+        got = answer._figure(figures, "agreement", "caption")
+        assert got == "", f"_figure({figures!r}, 'agreement') = {got!r}, expected nothing"
+    got = answer._figure({"agreement": "a.png"}, "agreement", "caption")
+    assert got == "\n![caption](a.png)\n\n*Figure: caption*\n", got
+
+
+@pytest.mark.parametrize("malformed", ["claims", 5, 2.5, True])
+def test_claims_and_data_that_are_neither_dict_nor_list_read_as_empty(malformed):
+    results = {"claims": malformed, "data": malformed}
+    assert answer._claims(results) == {}, f"claims {malformed!r}: {answer._claims(results)!r}"
+    assert answer._data(results) == {}, f"data {malformed!r}: {answer._data(results)!r}"

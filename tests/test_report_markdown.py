@@ -202,6 +202,13 @@ def test_a_passing_run_says_how_many_claims_were_verified():
     assert got[2] == "> **RUN PASSED** — 4 of 5 claims verified, none failed.", got[2]
 
 
+def test_a_failed_run_counts_errored_tests_when_none_failed():
+    r = synthetic_results()
+    r["run"]["test_outcomes"] = {"error": 2, "passed": 3}
+    got = _lines(r)[2]
+    assert got.startswith("> **RUN FAILED** — 1 claim(s) failed, 2 test(s) failed or errored "), got
+
+
 def test_a_partial_run_says_why_and_not_to_cite_it():
     r = synthetic_results(scope="partial")
     got = _lines(r)
