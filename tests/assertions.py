@@ -1,4 +1,5 @@
-"""Assertions in log space, with stated tolerances and messages that print the case."""
+"""Assertions in log space, with stated tolerances and messages that print the case; and one
+for error messages (an error raised ``from None``, so that its message stands alone)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,11 @@ def check_le_by_lag(measured, bound, tol, what, case):
         f"+ {tol[i]:.2g}; case {case}"
     )
     return float(np.max(measured[1:] - bound[1:])) if len(measured) > 1 else -np.inf
+
+
+def assert_not_chained(error):
+    """`error` was raised with ``raise ... from None``: no cause, its context suppressed, so
+    the traceback shows one clear message and not the internal error behind it."""
+    assert error.__cause__ is None, f"__cause__ is {error.__cause__!r}, expected None"
+    assert error.__suppress_context__ is True, (
+        f"__suppress_context__ is {error.__suppress_context__!r}, expected True (raise ... from None)")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assertions import assert_not_chained
 from tests.test_answer import _ACC  # the agreement payload of the answer tests
 from theory import answer
 
@@ -148,9 +149,7 @@ def test_load_invalid_json_names_path_and_parser_error_without_chaining(tmp_path
     assert msg == expected, f"message: got {msg!r}, expected {expected!r}"
     assert not isinstance(info.value, json.JSONDecodeError), \
         f"type: got {type(info.value).__name__}, expected a plain ValueError"
-    assert info.value.__cause__ is None, f"__cause__: got {info.value.__cause__!r}, expected None"
-    assert info.value.__suppress_context__ is True, \
-        f"__suppress_context__: got {info.value.__suppress_context__!r}, expected True (raise ... from None)"
+    assert_not_chained(info.value)
 
 
 def test_load_decodes_non_finite_strings(tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assertions import assert_not_chained
 from theory import claims
 from theory.claims import CLAIMS, Claim, claim
 
@@ -29,7 +30,7 @@ def test_an_unknown_claim_id_names_the_known_ones(bad):
         claim(bad)
     expected = f"unknown claim ID {bad!r}; known IDs: {', '.join(sorted(CLAIMS))}"
     assert str(err.value) == expected, f"claim({bad!r}) said {str(err.value)!r}"
-    assert err.value.__cause__ is None and err.value.__suppress_context__, "the KeyError is not chained"
+    assert_not_chained(err.value)  # the KeyError behind it is not shown
 
 
 def test_the_registry_refuses_a_duplicate_id_and_keeps_the_order():

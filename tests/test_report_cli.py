@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assertions import assert_not_chained
 from tests.report_fixtures import synthetic_results
 from tests.test_report_render import PAYLOADS
 from theory.report import __main__ as cli
@@ -157,9 +158,7 @@ def test_load_results_of_a_non_json_file_says_not_valid_json_without_a_chained_c
         load_results(path)
     expected = f"{path}: not valid JSON ({reason})"
     assert str(info.value) == expected, f"got {str(info.value)!r}, expected {expected!r}"
-    assert info.value.__cause__ is None, f"__cause__ is {info.value.__cause__!r}, expected None"
-    assert info.value.__suppress_context__ is True, (
-        f"__suppress_context__ is {info.value.__suppress_context__!r}, expected True (raise ... from None)")
+    assert_not_chained(info.value)
 
 
 def test_load_results_of_a_schema_mismatch_names_the_path_and_every_problem(tmp_path):
@@ -169,9 +168,7 @@ def test_load_results_of_a_schema_mismatch_names_the_path_and_every_problem(tmp_
         load_results(path)
     expected = f"{path}: results do not match schema rnn-gradient-theory/results 1.0:\n  $: expected object, got list []"
     assert str(info.value) == expected, f"got {str(info.value)!r}, expected {expected!r}"
-    assert info.value.__cause__ is None, f"__cause__ is {info.value.__cause__!r}, expected None"
-    assert info.value.__suppress_context__ is True, (
-        f"__suppress_context__ is {info.value.__suppress_context__!r}, expected True")
+    assert_not_chained(info.value)
 
 
 @pytest.mark.parametrize("as_str", [False, True], ids=["Path", "str"])
