@@ -41,7 +41,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_collection_modifyitems(config, items):
-    from theory.claims import CLAIMS
+    from theory.report.claims import CLAIMS
 
     for item in items:
         for mark in item.iter_markers("claim"):

@@ -2,7 +2,7 @@
 
 Hypothesis draws the structure (sizes, length, scales, seed) as a labelled dictionary; numpy
 builds W, U, b, V, c, the inputs and the targets from the seed; the modules are real
-``torch.nn.RNN`` / ``torch.nn.Linear`` (see :func:`theory.agreement.rnn_modules`).
+``torch.nn.RNN`` / ``torch.nn.Linear`` (see :func:`theory.measurement.bptt.rnn_modules`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 import theory
-from theory import agreement
+from theory.experiments import agreement
+from theory.measurement import bptt as bptt_measurement
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -45,20 +46,20 @@ class BPTTCase:
 
     def modules(self):
         a = self.arrays
-        return agreement.rnn_modules(a["W"], a["U"], a["b"], a["V"], a["c"])
+        return bptt_measurement.rnn_modules(a["W"], a["U"], a["b"], a["V"], a["c"])
 
     @cached_property
     def untied(self):
         """Per-loss, per-step gradients of every L_t (t = 1..T) on the untied copies."""
         rnn, readout = self.modules()
-        return agreement.untied_gradients(rnn, readout, self.arrays["inputs"], self.arrays["targets"])
+        return bptt_measurement.untied_gradients(rnn, readout, self.arrays["inputs"], self.arrays["targets"])
 
     @cached_property
     def untied_last(self):
         """Per-step gradients of L_T alone on the untied copies."""
         rnn, readout = self.modules()
         a = self.arrays
-        return agreement.untied_gradients(rnn, readout, a["inputs"], a["targets"], [self.T])
+        return bptt_measurement.untied_gradients(rnn, readout, a["inputs"], a["targets"], [self.T])
 
     @property
     def w_norm(self):
@@ -122,7 +123,7 @@ def agreement_rnn_at_init(distance=30, seed=0, config=None):
     config = agreement.SLOW_CONFIG if config is None else config
     model = agreement.build_model("rnn", config, seed)
     arrays = agreement.trained_rnn_arrays(model)
-    rnn, readout = agreement.rnn_modules(
+    rnn, readout = bptt_measurement.rnn_modules(
         arrays["W"], arrays["U"], arrays["b"],
         model.readout.weight.detach().numpy(), model.readout.bias.detach().numpy(),
     )

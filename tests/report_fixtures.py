@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from theory.claims import Claim
+from theory.report.claims import Claim
 from theory.report.build import build_results
 from theory.report.merge import merge_data, merge_evidence
 

@@ -2,7 +2,7 @@
 
 A subject token (singular or plural), D filler tokens, then a verb slot where the model
 predicts *was* or *were*. torch.nn.RNN (tanh) and torch.nn.LSTM of the same hidden size are
-trained with the same recipe and budget (theory.agreement.train_model); accuracy on held-out
+trained with the same recipe and budget (theory.experiments.agreement.train_model); accuracy on held-out
 sequences gets a 99 % Wilson interval, and the gradient reaching the subject token is
 measured by autograd at initialisation and after training.
 
@@ -30,8 +30,10 @@ import numpy as np
 import pytest
 
 import theory
-from theory import agreement, bptt
-from theory.evidence import observe, record_data
+from theory import bptt
+from theory.experiments import agreement
+from theory.measurement import bptt as bptt_measurement
+from theory.report.evidence import observe, record_data
 
 from .assertions import assert_log_le, rounding_tolerance
 from .bptt_cases import saturation_tolerance
@@ -192,13 +194,13 @@ def test_input_sensitivity_bound_on_trained_weights():
     rows = []
     for (kind, D, seed), model in _trained_rnns(fast_experiment()):
         arrays = agreement.trained_rnn_arrays(model)
-        rnn, readout = agreement.rnn_modules(
+        rnn, readout = bptt_measurement.rnn_modules(
             arrays["W"], arrays["U"], arrays["b"],
             model.readout.weight.detach().numpy(), model.readout.bias.detach().numpy(),
         )
         x, y = agreement.make_sequences(D, 3, n_fillers=config.n_fillers, seed=config.test_seed)
         for seq, label in zip(x, y):
-            g = agreement.input_gradients(rnn, readout, seq, int(label))
+            g = bptt_measurement.input_gradients(rnn, readout, seq, int(label))
             T = seq.shape[0]
             with np.errstate(divide="ignore"):
                 measured = np.log(np.linalg.norm(g["inputs"], axis=1))
@@ -208,7 +210,7 @@ def test_input_sensitivity_bound_on_trained_weights():
             case = {"kind": kind, "distance": D, "seed": seed, "label": int(label), "trained": True}
             tol = rounding_tolerance(lags, arrays["W"].shape[0])
             assert_log_le(measured, bound, tol, case, "input sensitivity (trained)")
-            _, pre = agreement.run_states(rnn, seq)
+            _, pre = bptt_measurement.run_states(rnn, seq)
             traj = bptt.log_input_sensitivity_trajectory_bound(
                 arrays["W"], arrays["U"], "tanh", pre, grad_norm=g_norm
             )
@@ -348,7 +350,7 @@ FULL_NODE = "tests/test_agreement.py::test_full_agreement_experiment"
 
 def _write_full_json(result, lr_payload, outcome):
     """reports/experiments/agreement_full.json, in the results.json layout ("claims", "data"), so that
-    ``python -m theory.answer reports/results.json OUT --also reports/experiments/agreement_full.json``
+    ``python -m theory.report.answer reports/results.json OUT --also reports/experiments/agreement_full.json``
     merges the full experiment into the answer page. Written after the assertions ran."""
     os.makedirs(os.path.dirname(FULL_JSON), exist_ok=True)
     doc = {

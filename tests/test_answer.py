@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from theory import answer
+from theory.report import answer
 
 _ACC = {
     "distances": [2, 30],

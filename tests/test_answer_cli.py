@@ -1,6 +1,6 @@
-"""The answer page's command line and loader, pinned exactly: ``theory.answer._load`` and ``main``.
+"""The answer page's command line and loader, pinned exactly: ``theory.report.answer._load`` and ``main``.
 
-``python -m theory.answer RESULTS [OUT] [--also MORE ...]`` is how the page is built, so its
+``python -m theory.report.answer RESULTS [OUT] [--also MORE ...]`` is how the page is built, so its
 help, error messages, exit codes, merging of runs, ``sources`` list, output folders, figure
 links and printed summary are checked here against values written out by hand (strong
 enough to fail on mutated strings, numbers, operators and dropped keyword arguments).
@@ -20,10 +20,11 @@ import pytest
 
 from tests.assertions import assert_not_chained
 from tests.test_answer import _ACC  # the agreement payload of the answer tests
-from theory import answer
+from theory.report import answer
 
-PROG = "python -m theory.answer"
-USAGE = "usage: python -m theory.answer [-h] [--also [RESULTS ...]] results [out]\n"
+PROG = "python -m theory.report.answer"
+USAGE = ("usage: python -m theory.report.answer [-h] [--also [RESULTS ...]]\n"
+         "                                      results [out]\n")
 HELP = (
     USAGE
     + "\n"
@@ -280,7 +281,7 @@ def test_missing_results_exits_2_with_message_on_stderr(tmp_path, capsys, fake_r
     out_path = tmp_path / "new" / "page.md"
     rc = answer.main([str(missing), str(out_path)])
     out, err = capsys.readouterr()
-    expected = f"python -m theory.answer: error: {tmp_path}/missing.json: no such file\n"
+    expected = f"python -m theory.report.answer: error: {tmp_path}/missing.json: no such file\n"
     assert rc == 2, f"exit status: got {rc!r}, expected 2"
     assert err == expected, f"stderr: got {err!r}, expected {expected!r}"
     assert out == "", f"stdout: got {out!r}, expected ''"
@@ -293,7 +294,7 @@ def test_missing_also_file_exits_2_naming_that_file(tmp_path, capsys, fake_rende
     src = _write(tmp_path / "results.json", _doc())
     rc = answer.main([str(src), "--also", str(tmp_path / "gone.json")])
     out, err = capsys.readouterr()
-    expected = f"python -m theory.answer: error: {tmp_path}/gone.json: no such file\n"
+    expected = f"python -m theory.report.answer: error: {tmp_path}/gone.json: no such file\n"
     assert rc == 2, f"exit status: got {rc!r}, expected 2"
     assert err == expected, f"stderr: got {err!r}, expected {expected!r}"
     assert out == "", f"stdout: got {out!r}, expected ''"
@@ -307,7 +308,7 @@ def test_invalid_json_in_later_also_file_exits_2_naming_that_file(tmp_path, caps
     bad.write_text("{", encoding="utf-8")
     rc = answer.main([str(src), "--also", str(good), str(bad)])
     out, err = capsys.readouterr()
-    expected = (f"python -m theory.answer: error: {tmp_path}/bad.json: not valid JSON "
+    expected = (f"python -m theory.report.answer: error: {tmp_path}/bad.json: not valid JSON "
                 "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1))\n")
     assert rc == 2, f"exit status: got {rc!r}, expected 2"
     assert err == expected, f"stderr: got {err!r}, expected {expected!r}"
@@ -422,7 +423,7 @@ def test_a_file_that_is_not_a_json_object_exits_2_naming_it(tmp_path, capsys, co
     path.write_bytes(content)
     status = answer.main([str(path)])
     err = capsys.readouterr().err
-    expected = f"python -m theory.answer: error: {path}: not a results document (a JSON object), got a JSON {kind}\n"
+    expected = f"python -m theory.report.answer: error: {path}: not a results document (a JSON object), got a JSON {kind}\n"
     assert (status, err) == (2, expected), f"exit {status}, stderr {err!r}, expected {expected!r}"
 
 
@@ -431,6 +432,6 @@ def test_a_file_that_is_not_utf8_exits_2_naming_it(tmp_path, capsys):
     path.write_bytes(b"\xff")
     status = answer.main([str(path)])
     err = capsys.readouterr().err
-    expected = (f"python -m theory.answer: error: {path}: not valid JSON ('utf-8' codec can't decode byte 0xff "
+    expected = (f"python -m theory.report.answer: error: {path}: not valid JSON ('utf-8' codec can't decode byte 0xff "
                 "in position 0: invalid start byte)\n")
     assert (status, err) == (2, expected), f"exit {status}, stderr {err!r}, expected {expected!r}"

@@ -1,6 +1,6 @@
 """The answer page, pinned: the runs' data give exactly the pages learners read.
 
-Three pinned results, each holding the claims and data payloads that `theory.answer` reads:
+Three pinned results, each holding the claims and data payloads that `theory.report.answer` reads:
 
 * `tests/data/answer_results.json`, from the default run at commit 42c7c43 (2026-11-26,
   `reports/results.json`); its page `answer_page.md` is identical to that run's
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from theory import answer
+from theory.report import answer
 from theory.report.jsonsafe import decode
 
 DATA = Path(__file__).resolve().parent / "data"

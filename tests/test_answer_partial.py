@@ -13,8 +13,8 @@ import math
 
 import pytest
 
-from theory import answer
-from theory.answer import NOT_MEASURED
+from theory.report import answer
+from theory.report.answer import NOT_MEASURED
 
 
 def _page(results):

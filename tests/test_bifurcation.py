@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.prediction_strategies import examples
 from theory.bifurcation import basin_boundary_bias, fixed_points, log_boundary_sensitivity, saddle_node_biases
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 
 W, X0, T, TARGET = 5.0, 0.5, 50, 0.7
 GRID_STEP = 1e-4  # ≤ 1e-3 as the claim requires

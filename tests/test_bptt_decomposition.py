@@ -1,7 +1,7 @@
 """Points 1–3 of the motivating question: shared weights, their two roles, BPTT as a sum.
 
 Measurement only: every gradient is autograd through torch.nn.RNN / torch.nn.RNNCell /
-torch.nn.Linear (theory.agreement); the untied unroll has one torch.nn.RNNCell per step.
+torch.nn.Linear (theory.experiments.agreement); the untied unroll has one torch.nn.RNNCell per step.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 import torch
 from hypothesis import example, given, target
 
-from theory import agreement
-from theory.evidence import observe, record_data
+from theory.measurement import bptt as bptt_measurement
+from theory.report.evidence import observe, record_data
 
 from .bptt_cases import EPS, BPTTCase, bptt_cases, describe, rounding_scale
 
@@ -125,11 +125,11 @@ def test_gradient_is_sum_over_losses_and_steps(case):
     """∇ Σ_t L_t = Σ_t ∇L_t, and the shared gradient = Σ over untied per-step copies."""
     rnn, readout = case.modules()
     a = case.arrays
-    shared = agreement.shared_gradients(rnn, readout, a["inputs"], a["targets"])
-    per_loss = agreement.per_loss_gradients(rnn, readout, a["inputs"], a["targets"])
+    shared = bptt_measurement.shared_gradients(rnn, readout, a["inputs"], a["targets"])
+    per_loss = bptt_measurement.per_loss_gradients(rnn, readout, a["inputs"], a["targets"])
     G = case.untied
     worst, worst_log = 0.0, -50.0
-    for name in agreement.PARAMETER_NAMES:
+    for name in bptt_measurement.PARAMETER_NAMES:
         parts_loss = per_loss[name]
         parts_step = G[name].reshape((-1,) + shared[name].shape)
         scale = sum(np.linalg.norm(q) for q in parts_loss) + sum(np.linalg.norm(q) for q in parts_step)
@@ -154,7 +154,7 @@ def test_meta_dropping_one_per_step_term_is_caught():
     case = BPTTCase(n=4, m=2, p=2, T=6, log_norm=-0.1, input_scale=1.0, bias_scale=0.1, seed=11)
     rnn, readout = case.modules()
     a = case.arrays
-    shared = agreement.shared_gradients(rnn, readout, a["inputs"], a["targets"])
+    shared = bptt_measurement.shared_gradients(rnn, readout, a["inputs"], a["targets"])
     G = case.untied
     parts = G["W"].reshape((-1, case.n, case.n))
     scale = sum(np.linalg.norm(q) for q in parts)
@@ -172,17 +172,17 @@ def test_meta_dropping_one_per_step_term_is_caught():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda r, o: agreement.shared_gradients(r, o, np.zeros((3, 2)), [0, 0, 0]), "inputs"),
-        (lambda r, o: agreement.shared_gradients(r, o, np.zeros((3, 1)), [0, 0]), "targets"),
-        (lambda r, o: agreement.shared_gradients(r, o, np.zeros((3, 1)), [0, 5, 0]), "targets"),
-        (lambda r, o: agreement.untied_gradients(r, o, np.zeros((3, 1)), [0, 0, 0], [4]), "loss_steps"),
-        (lambda r, o: agreement.per_loss_gradients(r, o, np.zeros((0, 1)), []), "at least one"),
-        (lambda r, o: agreement.input_gradients(r, o, np.zeros((3, 1)), 7), "target"),
-        (lambda r, o: agreement.rnn_modules(np.eye(2), np.ones((3, 1))), "U"),
-        (lambda r, o: agreement.rnn_modules(np.ones((2, 3)), np.ones((2, 1))), "square"),
+        (lambda r, o: bptt_measurement.shared_gradients(r, o, np.zeros((3, 2)), [0, 0, 0]), "inputs"),
+        (lambda r, o: bptt_measurement.shared_gradients(r, o, np.zeros((3, 1)), [0, 0]), "targets"),
+        (lambda r, o: bptt_measurement.shared_gradients(r, o, np.zeros((3, 1)), [0, 5, 0]), "targets"),
+        (lambda r, o: bptt_measurement.untied_gradients(r, o, np.zeros((3, 1)), [0, 0, 0], [4]), "loss_steps"),
+        (lambda r, o: bptt_measurement.per_loss_gradients(r, o, np.zeros((0, 1)), []), "at least one"),
+        (lambda r, o: bptt_measurement.input_gradients(r, o, np.zeros((3, 1)), 7), "target"),
+        (lambda r, o: bptt_measurement.rnn_modules(np.eye(2), np.ones((3, 1))), "U"),
+        (lambda r, o: bptt_measurement.rnn_modules(np.ones((2, 3)), np.ones((2, 1))), "square"),
     ],
 )
 def test_bad_input_raises(call, message):
-    rnn, readout = agreement.rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
+    rnn, readout = bptt_measurement.rnn_modules(0.5 * np.eye(2), np.ones((2, 1)))
     with pytest.raises(ValueError, match=message):
         call(rnn, readout)

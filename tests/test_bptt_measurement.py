@@ -1,6 +1,6 @@
-"""`theory.bptt_measurement` against values worked out by hand: states, losses, errors.
+"""`theory.measurement.bptt` against values worked out by hand: states, losses, errors.
 
-The other functions of `theory.bptt_measurement` are checked against the product formulas of
+The other functions of `theory.measurement.bptt` are checked against the product formulas of
 `theory.bptt` in tests/test_bptt_decomposition.py, tests/test_per_lag_contributions.py and
 tests/test_input_sensitivity.py. Here `run_states` is compared with
 h_t = tanh(W h_{t−1} + U x_t + b_ih + b_hh) computed with `math` for n = 1, the losses with
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from theory.bptt_measurement import (input_gradients, per_loss_gradients, rnn_modules, run_states, untied_gradients,
+from theory.measurement.bptt import (input_gradients, per_loss_gradients, rnn_modules, run_states, untied_gradients,
                                      shared_gradients)
 
 

@@ -1,6 +1,6 @@
 """The claim registry: lookups, refused IDs, and that every registered test exists.
 
-Claim IDs are quoted in lecture notes; `theory.claims.claim` is how code looks one up, and
+Claim IDs are quoted in lecture notes; `theory.report.claims.claim` is how code looks one up, and
 an unknown ID must say which IDs exist.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.assertions import assert_not_chained
-from theory import claims
-from theory.claims import CLAIMS, Claim, claim
+from theory.report import claims
+from theory.report.claims import CLAIMS, Claim, claim
 
 ROOT = Path(__file__).resolve().parents[1]
 

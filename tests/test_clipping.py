@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.prediction_strategies import examples
 from tests.strategies import RNNCase, rnn_cases
-from theory.evidence import observe
+from theory.report.evidence import observe
 from theory.gated import clipped_gradient_norm
 
 F64 = torch.float64

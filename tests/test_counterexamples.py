@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import theory
-from theory.evidence import observe
+from theory.report.evidence import observe
 
 
 def nilpotent_fixed_point(c, s):

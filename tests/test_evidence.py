@@ -1,6 +1,6 @@
 """The numbers a citation quotes, computed in-process against hand-written expectations.
 
-"Claim X: N examples, V violations, tightest case t" comes from `theory.evidence.observe`
+"Claim X: N examples, V violations, tightest case t" comes from `theory.report.evidence.observe`
 (per process) and the outcome of each test from `theory.report.outcomes.OutcomeTally`. The
 report plugin's end-to-end tests (tests/test_report_plugin.py) run them in a separate pytest
 process; these tests call them directly, so that a wrong count fails here and mutation
@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from theory import evidence
+from theory.report import evidence
 from theory.report.outcomes import OutcomeTally
 
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from tests.assertions import EPS, rounding_tolerance
 from tests.assertions import check_le_by_lag as check_le
 from tests.prediction_strategies import examples
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 from theory.gated import (
     gate_preactivation_radius,
     gru_jacobian_deviation_bound,
@@ -39,7 +39,7 @@ from theory.gated import (
     lstm_gates,
     lstm_log_jacobian_bound,
 )
-from theory.measurement import lag_profile
+from theory.measurement.jacobians import lag_profile
 
 F64 = torch.float64
 ENTRY_TOL = 1e-14

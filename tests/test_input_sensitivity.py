@@ -1,7 +1,7 @@
 """Points 6–7: how much the verb's loss at step T can depend on the subject's input at step k.
 
 Measured: ∂L_T/∂x_k for every k and g_T = ∂L_T/∂h_T by one autograd pass through the fused
-torch.nn.RNN and torch.nn.Linear (theory.agreement.input_gradients). Theory:
+torch.nn.RNN and torch.nn.Linear (theory.measurement.bptt.input_gradients). Theory:
 ‖∂L_T/∂x_k‖₂ ≤ ‖g_T‖₂·γ‖U‖₂·(γ‖W‖₂)^{T−k} (theory.bptt.log_input_sensitivity_bound) and its
 trajectory version. Trained weights: tests/test_agreement.py.
 """
@@ -13,15 +13,16 @@ import pytest
 from hypothesis import example, given, target
 
 import theory
-from theory import agreement, bptt
-from theory.evidence import observe, record_data
+from theory import bptt
+from theory.measurement import bptt as bptt_measurement
+from theory.report.evidence import observe, record_data
 
 from .assertions import assert_log_le, rounding_tolerance
 from .bptt_cases import BPTTCase, agreement_rnn_at_init, bptt_cases, saturation_tolerance
 
 
 def measure(rnn, readout, inputs, label):
-    g = agreement.input_gradients(rnn, readout, inputs, int(label))
+    g = bptt_measurement.input_gradients(rnn, readout, inputs, int(label))
     with np.errstate(divide="ignore"):
         measured = np.log(np.linalg.norm(g["inputs"], axis=1))  # k = 1..T
     return measured, float(np.linalg.norm(g["grad_output"]))
@@ -45,7 +46,7 @@ def test_input_sensitivity_bound(case):
     lags = case.T - np.arange(1, case.T + 1)
     bound = bptt.log_input_sensitivity_bound(a["W"], a["U"], "tanh", lags, grad_norm=g_norm)
     check_sensitivity(measured, bound, case.n, case)
-    _, pre = agreement.run_states(rnn, a["inputs"])
+    _, pre = bptt_measurement.run_states(rnn, a["inputs"])
     traj = bptt.log_input_sensitivity_trajectory_bound(a["W"], a["U"], "tanh", pre, grad_norm=g_norm)
     check_sensitivity(measured, traj, case.n, case, "trajectory input sensitivity bound (Q6)",
                       extra=saturation_tolerance(pre))
@@ -61,14 +62,14 @@ def test_input_sensitivity_bound(case):
 def _sensitivity_case(setup, W):
     rnn0, readout0 = setup["rnn"], setup["readout"]
     U = rnn0.weight_ih_l0.detach().numpy()
-    rnn, readout = agreement.rnn_modules(W, U, (rnn0.bias_ih_l0 + rnn0.bias_hh_l0).detach().numpy(),
+    rnn, readout = bptt_measurement.rnn_modules(W, U, (rnn0.bias_ih_l0 + rnn0.bias_hh_l0).detach().numpy(),
                                          readout0.weight.detach().numpy(), readout0.bias.detach().numpy())
     measured, g_norm = measure(rnn, readout, setup["inputs"], setup["label"])
     T = measured.size
     lags = T - np.arange(1, T + 1)
     bound = bptt.log_input_sensitivity_bound(W, U, "tanh", lags, grad_norm=g_norm)
     check_sensitivity(measured, bound, W.shape[0], {"agreement RNN, ‖W‖₂": theory.spectral_norm(W)})
-    _, pre = agreement.run_states(rnn, setup["inputs"])
+    _, pre = bptt_measurement.run_states(rnn, setup["inputs"])
     traj = bptt.log_input_sensitivity_trajectory_bound(W, U, "tanh", pre, grad_norm=g_norm)
     ln10 = np.log(10)
     rho = theory.spectral_radius(W)
@@ -109,14 +110,14 @@ def test_agreement_rnn_input_sensitivity_recorded():
 
 def _tight_scalar_case():
     """n = 1, W = 0.5, small inputs (tanh ≈ identity), U = 1: ∂L_T/∂x_k ≈ g_T·0.5^{T−k}."""
-    rnn, readout = agreement.rnn_modules([[0.5]], [[1.0]], V=np.array([[1.0], [-1.0]]))
+    rnn, readout = bptt_measurement.rnn_modules([[0.5]], [[1.0]], V=np.array([[1.0], [-1.0]]))
     x = np.full((8, 1), 0.01)
     return rnn, readout, x
 
 
 def _non_normal_case():
     W = np.array([[0.5, 2.0], [0.0, 0.5]])
-    rnn, readout = agreement.rnn_modules(W, np.array([[0.0], [0.01]]), V=np.array([[1.0, 0.0], [-1.0, 0.0]]))
+    rnn, readout = bptt_measurement.rnn_modules(W, np.array([[0.0], [0.01]]), V=np.array([[1.0, 0.0], [-1.0, 0.0]]))
     return rnn, readout, np.full((10, 1), 0.01)
 
 
@@ -142,7 +143,7 @@ def test_meta_wrong_input_sensitivity_bound_is_caught(name):
     else:
         rnn, readout, x = _tight_scalar_case()
     if name.startswith("U's norm"):
-        rnn, readout = agreement.rnn_modules([[0.5]], [[3.0]], V=np.array([[1.0], [-1.0]]))
+        rnn, readout = bptt_measurement.rnn_modules([[0.5]], [[3.0]], V=np.array([[1.0], [-1.0]]))
         x = np.full((8, 1), 0.001)
     W = rnn.weight_hh_l0.detach().numpy()
     U = rnn.weight_ih_l0.detach().numpy()

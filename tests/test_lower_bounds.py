@@ -4,7 +4,7 @@ import pytest
 from hypothesis import example, given
 
 import theory
-from theory.evidence import observe
+from theory.report.evidence import observe
 
 from .assertions import (
     assert_log_le,

@@ -37,7 +37,7 @@ from scipy.integrate import IntegrationWarning, quad
 
 from tests.prediction_strategies import examples, mean_field_run, slope
 from theory.activations import activation as get_activation
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 from theory.mean_field import critical_sigma_w, gaussian_expectation, mean_field
 
 N = 256

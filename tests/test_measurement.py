@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 import theory
-from theory.evidence import observe
+from theory.report.evidence import observe
 
 from .assertions import describe, rounding_tolerance
 from .strategies import RNNCase, base_matrix, rnn_cases

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 import theory
-from theory.measurement import _MAX_RUN_ELEMENTS, _capped_segment_length, _check_run_size, _neumaier_add
+from theory.measurement.jacobians import _MAX_RUN_ELEMENTS, _capped_segment_length, _check_run_size, _neumaier_add
 
 from .assertions import rounding_tolerance
 

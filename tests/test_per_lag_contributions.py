@@ -14,8 +14,9 @@ import pytest
 from hypothesis import example, given, target
 
 import theory
-from theory import agreement, bptt
-from theory.evidence import observe, record_data
+from theory import bptt
+from theory.measurement import bptt as bptt_measurement
+from theory.report.evidence import observe, record_data
 
 from .assertions import assert_log_le, rounding_tolerance
 from .bptt_cases import BPTTCase, agreement_rnn_at_init, bptt_cases, saturation_tolerance
@@ -115,10 +116,10 @@ def _lag_share_case(setup, W):
     """Per-lag terms, bounds and shares of ∂L_T/∂W for the agreement RNN with recurrent W."""
     T = setup["inputs"].shape[0]
     rnn, readout = setup["rnn"], setup["readout"]
-    rnn, readout = agreement.rnn_modules(W, rnn.weight_ih_l0.detach().numpy(),
+    rnn, readout = bptt_measurement.rnn_modules(W, rnn.weight_ih_l0.detach().numpy(),
                                          (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy(),
                                          readout.weight.detach().numpy(), readout.bias.detach().numpy())
-    u = agreement.untied_gradients(rnn, readout, setup["inputs"], setup["targets"], [T])
+    u = bptt_measurement.untied_gradients(rnn, readout, setup["inputs"], setup["targets"], [T])
     r, g_norm, h_norm = lag_terms(u)
     lags = np.arange(T)
     bound = correct_bound(W, lags, g_norm, h_norm)
@@ -175,18 +176,18 @@ _NON_NORMAL = np.array([[0.5, 2.0], [0.0, 0.5]])
 
 def _non_normal_run():
     rng = np.random.default_rng(0)
-    rnn, readout = agreement.rnn_modules(_NON_NORMAL, np.array([[0.01], [0.01]]),
+    rnn, readout = bptt_measurement.rnn_modules(_NON_NORMAL, np.array([[0.01], [0.01]]),
                                          V=np.array([[1.0, 0.0], [-1.0, 0.0]]))
     x = rng.standard_normal((10, 1))
-    return agreement.untied_gradients(rnn, readout, x, np.zeros(10, dtype=np.int64), [10])
+    return bptt_measurement.untied_gradients(rnn, readout, x, np.zeros(10, dtype=np.int64), [10])
 
 
 def _tight_scalar_run():
     """n = 1, W = 0.5, the largest state at step T − 1 and a_T small: the lag-0 term is
     ≈ γ‖g_T‖ max‖h‖ = C, so the bound is tight at lag 0."""
-    rnn, readout = agreement.rnn_modules([[0.5]], [[1.0]], V=np.array([[1.0], [-1.0]]))
+    rnn, readout = bptt_measurement.rnn_modules([[0.5]], [[1.0]], V=np.array([[1.0], [-1.0]]))
     x = np.array([[0.01]] * 6 + [[0.1], [0.0]])
-    return agreement.untied_gradients(rnn, readout, x, np.zeros(8, dtype=np.int64), [8])
+    return bptt_measurement.untied_gradients(rnn, readout, x, np.zeros(8, dtype=np.int64), [8])
 
 
 WRONG_BOUNDS = {

@@ -23,7 +23,7 @@ import pytest
 
 from tests.report_fixtures import (BLOB, COLLECTION, DATA_PAIRS, EVIDENCE_PAIRS, OUTCOMES, PROVENANCE,
                                    REGISTRY, synthetic_results)
-from theory.claims import Claim
+from theory.report.claims import Claim
 from theory.report.build import STATUSES, build_results, claim_status
 from theory.report.merge import merge_data, merge_evidence
 from theory.report.schema import errors

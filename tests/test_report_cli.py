@@ -41,8 +41,8 @@ USAGE = "usage: python -m theory.report [-h] [--out DIR] [--numbers] results\n"
 
 @pytest.fixture
 def no_answer(monkeypatch):
-    """Make ``import theory.answer`` fail as if the module did not exist."""
-    monkeypatch.setitem(sys.modules, "theory.answer", None)
+    """Make ``import theory.report.answer`` fail as if the module did not exist."""
+    monkeypatch.setitem(sys.modules, "theory.report.answer", None)
 
 
 @pytest.fixture
@@ -63,20 +63,20 @@ def ascii_locale():
 
 
 def install_answer(monkeypatch, **attrs):
-    """Put a fake ``theory.answer`` with the given attributes into sys.modules."""
-    module = types.ModuleType("theory.answer")
+    """Put a fake ``theory.report.answer`` with the given attributes into sys.modules."""
+    module = types.ModuleType("theory.report.answer")
     for name, value in attrs.items():
         setattr(module, name, value)
-    monkeypatch.setitem(sys.modules, "theory.answer", module)
+    monkeypatch.setitem(sys.modules, "theory.report.answer", module)
     return module
 
 
 def import_raising(monkeypatch, exc):
-    """Make ``importlib.import_module("theory.answer")`` raise ``exc``."""
+    """Make ``importlib.import_module("theory.report.answer")`` raise ``exc``."""
     real = importlib.import_module
 
     def fake(name, package=None):
-        if name == "theory.answer":
+        if name == "theory.report.answer":
             raise exc
         return real(name, package)
 
@@ -198,7 +198,7 @@ def test_answer_without_the_module_gives_no_text_and_no_note(no_answer):
 
 
 def test_answer_when_import_reports_theory_answer_itself_missing_is_silent(monkeypatch):
-    import_raising(monkeypatch, ModuleNotFoundError("No module named 'theory.answer'", name="theory.answer"))
+    import_raising(monkeypatch, ModuleNotFoundError("No module named 'theory.report.answer'", name="theory.report.answer"))
     got = _answer({"a": 1})
     assert got == (None, None), f"got {got!r}, expected (None, None)"
 
@@ -206,14 +206,14 @@ def test_answer_when_import_reports_theory_answer_itself_missing_is_silent(monke
 def test_answer_with_a_missing_dependency_notes_the_import_failure(monkeypatch):
     import_raising(monkeypatch, ModuleNotFoundError("No module named 'scipy.x'", name="scipy.x"))
     got = _answer({"a": 1})
-    expected = (None, "ANSWER.md not written: importing theory.answer failed (No module named 'scipy.x')")
+    expected = (None, "ANSWER.md not written: importing theory.report.answer failed (No module named 'scipy.x')")
     assert got == expected, f"got {got!r}, expected {expected!r}"
 
 
 def test_answer_with_an_import_error_notes_its_type_and_message(monkeypatch):
     import_raising(monkeypatch, RuntimeError("boom"))
     got = _answer({"a": 1})
-    expected = (None, "ANSWER.md not written: importing theory.answer failed (RuntimeError: boom)")
+    expected = (None, "ANSWER.md not written: importing theory.report.answer failed (RuntimeError: boom)")
     assert got == expected, f"got {got!r}, expected {expected!r}"
 
 
@@ -222,7 +222,7 @@ def test_answer_with_an_import_error_notes_its_type_and_message(monkeypatch):
 def test_answer_without_a_callable_render_notes_it(monkeypatch, attrs):
     install_answer(monkeypatch, **attrs)
     got = _answer({"a": 1}, Path("figs"))
-    expected = (None, "ANSWER.md not written: theory.answer has no render(results) function")
+    expected = (None, "ANSWER.md not written: theory.report.answer has no render(results) function")
     assert got == expected, f"got {got!r}, expected {expected!r}"
 
 
@@ -232,7 +232,7 @@ def test_answer_when_render_raises_notes_the_exception(monkeypatch):
 
     install_answer(monkeypatch, render=render)
     got = _answer({"a": 1})
-    expected = (None, "ANSWER.md not written: theory.answer.render raised ValueError: bad")
+    expected = (None, "ANSWER.md not written: theory.report.answer.render raised ValueError: bad")
     assert got == expected, f"got {got!r}, expected {expected!r}"
 
 
@@ -243,7 +243,7 @@ def test_answer_when_draw_figures_raises_notes_the_exception(monkeypatch, tmp_pa
     render, calls = recorder()
     install_answer(monkeypatch, render=render, draw_figures=draw)
     got = _answer({"a": 1}, tmp_path)
-    expected = (None, "ANSWER.md not written: theory.answer.draw_figures raised OSError: disk full")
+    expected = (None, "ANSWER.md not written: theory.report.answer.draw_figures raised OSError: disk full")
     assert got == expected, f"got {got!r}, expected {expected!r}"
     assert calls == [], f"render called {calls!r}, expected not at all"
 
@@ -252,7 +252,7 @@ def test_answer_when_draw_figures_raises_notes_the_exception(monkeypatch, tmp_pa
 def test_answer_when_render_returns_a_non_string_notes_its_type(monkeypatch, value, name):
     install_answer(monkeypatch, render=lambda results: value)
     got = _answer({"a": 1})
-    expected = (None, f"ANSWER.md not written: theory.answer.render returned {name}, not str")
+    expected = (None, f"ANSWER.md not written: theory.report.answer.render returned {name}, not str")
     assert got == expected, f"got {got!r}, expected {expected!r}"
 
 
@@ -394,7 +394,7 @@ def test_render_into_puts_the_answer_note_after_the_data_note_and_writes_no_answ
     results["data"] = {"b": 1, "a": 2}
     log = render_into(results, tmp_path)
     expected = ["data recorded without a figure (kept in results.json): `a`, `b`",
-                "ANSWER.md not written: theory.answer.render returned int, not str"]
+                "ANSWER.md not written: theory.report.answer.render returned int, not str"]
     assert log["notes"] == expected, f"got {log['notes']!r}, expected {expected!r}"
     assert not (tmp_path / "ANSWER.md").exists(), "ANSWER.md written although render returned no text"
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
@@ -505,7 +505,7 @@ def test_main_prints_the_answer_note(tmp_path, capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert status == 0, f"exit status {status}, expected 0; stderr {err!r}"
     expected = (f"wrote {tmp_path.resolve()}: REPORT.md, claims.tex, results.json, 0 figure(s) (PNG and SVG)\n"
-                + skipped_lines() + "  ANSWER.md not written: theory.answer.render raised KeyError: 'x'\n")
+                + skipped_lines() + "  ANSWER.md not written: theory.report.answer.render raised KeyError: 'x'\n")
     assert out == expected, f"stdout:\n{out}\nexpected:\n{expected}"
 
 

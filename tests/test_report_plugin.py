@@ -34,7 +34,7 @@ addopts = -m 'not slow' -p no:cacheprovider
 TESTS = '''
 import pytest
 from hypothesis import given, settings, strategies as st
-from theory import evidence
+from theory.report import evidence
 
 @pytest.mark.claim("U1")
 @settings(max_examples=15, derandomize=True, database=None)

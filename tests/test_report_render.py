@@ -123,7 +123,7 @@ def test_cli_as_a_module_exits_2_without_traceback(tmp_path):
         f"exit {done.returncode}, stderr:\n{done.stderr}")
 
 
-@pytest.mark.parametrize("module", ["theory.answer"])
+@pytest.mark.parametrize("module", ["theory.report.answer"])
 def test_answer_is_written_when_the_module_exists(tmp_path, monkeypatch, module):
     import types
 

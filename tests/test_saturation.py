@@ -31,9 +31,9 @@ from tests.assertions import EPS, rounding_tolerance
 from tests.assertions import check_le_by_lag as check_le
 from tests.prediction_strategies import examples, mean_field_run, slope
 from theory.bounds import log_trajectory_upper_bound
-from theory.evidence import observe
+from theory.report.evidence import observe
 from theory.mean_field import mean_field, saturation_log_rate_bound
-from theory.measurement import lag_profile
+from theory.measurement.jacobians import lag_profile
 
 N, SCALE = 256, 1.2
 RATE_TOL, BIAS_TOL, BIAS_SEEDS = 0.08, 0.1, 3

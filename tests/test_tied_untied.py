@@ -32,9 +32,9 @@ from scipy.special import polygamma
 from tests.assertions import rounding_tolerance
 from tests.prediction_strategies import examples
 from theory.bounds import log_eigenvector_condition
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 from theory.lyapunov import log_norm_moments_gaussian, lyapunov_exponent_gaussian
-from theory.measurement import lag_profile
+from theory.measurement.jacobians import lag_profile
 from theory.spectra import spectral_norm, spectral_radius
 
 Z = 5.0

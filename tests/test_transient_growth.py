@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from tests.assertions import rounding_tolerance
 from tests.prediction_strategies import examples
 from tests.strategies import NON_NORMAL_FAMILIES, base_matrix, scale_to_target
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 from theory.kreiss import _sigma_min_batch, kreiss_constant, log_kreiss_power_bounds
-from theory.measurement import lag_profile
+from theory.measurement.jacobians import lag_profile
 from theory.spectra import spectral_radius
 
 KREISS_TOL = 1e-6

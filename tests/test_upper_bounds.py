@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given
 
 import theory
-from theory.evidence import observe, record_data
+from theory.report.evidence import observe, record_data
 
 from .assertions import (
     assert_log_le,

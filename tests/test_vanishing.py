@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import theory
-from theory.evidence import observe
+from theory.report.evidence import observe
 
 from .assertions import assert_log_le, describe, finite_target, lags_by_k, rounding_tolerance
 from .strategies import RNNCase, base_matrix, rnn_cases

@@ -11,7 +11,7 @@ of W used only at step k.) The same holds for U with x_k in place of h_{k−1}, 
 ∂L_T/∂x_k = Uᵀ diag(φ'(a_k)) J(T, k)ᵀ g_T is the sensitivity of the loss to the input k.
 
 Everything here is numpy and theory only; the measurement (autograd through torch.nn
-modules) is in :mod:`theory.agreement` and the tests. Bounds are natural logarithms.
+modules) is in :mod:`theory.experiments.agreement` and the tests. Bounds are natural logarithms.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
     Parameters
     ----------
     registry : mapping
-        Claim ID → :class:`theory.claims.Claim`.
+        Claim ID → :class:`theory.report.claims.Claim`.
     collection : dict
         From :func:`theory.report.merge.merge_collection`.
     outcomes : dict

@@ -1,6 +1,6 @@
 """Merge what the test processes observed into one order-independent record.
 
-Under pytest-xdist every worker keeps its own :mod:`theory.evidence` store; the plugin
+Under pytest-xdist every worker keeps its own :mod:`theory.report.evidence` store; the plugin
 harvests it after every test, so the observations arrive as ``(source, store)`` pairs where
 ``source`` is the test's node id. The functions here combine those pairs so that the
 result does not depend on which worker ran which test, nor on the order the workers
@@ -43,7 +43,7 @@ def merge_evidence(pairs):
     pairs : iterable of (str, dict)
         ``(source, store)`` where ``store`` maps a claim ID to
         ``{"examples", "violations", "worst_tightness", "worst_case"}`` as returned by
-        :func:`theory.evidence.snapshot`. The same source may appear more than once.
+        :func:`theory.report.evidence.snapshot`. The same source may appear more than once.
 
     Returns
     -------
@@ -92,7 +92,7 @@ def merge_evidence(pairs):
 
 
 def merge_data(pairs):
-    """Combine figure payloads recorded with :func:`theory.evidence.record_data`.
+    """Combine figure payloads recorded with :func:`theory.report.evidence.record_data`.
 
     Parameters
     ----------

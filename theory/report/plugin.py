@@ -2,7 +2,7 @@
 
 Loaded from the root conftest.py (``pytest_plugins = ["theory.report.plugin"]``), so a bare
 ``pytest`` or ``pytest -n auto`` writes ``reports/``. Under pytest-xdist each worker
-harvests :mod:`theory.evidence` after every test and sends it to the controller through
+harvests :mod:`theory.report.evidence` after every test and sends it to the controller through
 ``config.workeroutput``; the controller merges it with the test outcomes it receives and
 writes the report once, at the end of the session. Without xdist the same process does
 both jobs.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from theory import evidence
+from . import evidence
 
 from .build import build_results
 from .jsonsafe import encode
@@ -79,7 +79,7 @@ class ReportPlugin:
     # --- every process ---------------------------------------------------------------
 
     def _harvest(self, source):
-        """Move what ``theory.evidence`` holds into this plugin, attributed to ``source``."""
+        """Move what ``theory.report.evidence`` holds into this plugin, attributed to ``source``."""
         try:
             store, data = evidence.snapshot(), evidence.data_snapshot()
             if store:
@@ -212,7 +212,7 @@ class ReportPlugin:
             workers=self.workers,
             args=cfg.invocation_params.args,
         )
-        from theory.claims import CLAIMS
+        from theory.report.claims import CLAIMS
 
         results = build_results(
             CLAIMS, collection, outcomes, merged_evidence, data, sources, provenance,

@@ -42,23 +42,23 @@ def load_results(path):
 
 
 def _answer(results, figures_folder=None):
-    """(text, note): the output of ``theory.answer.render`` if that module exists.
+    """(text, note): the output of ``theory.report.answer.render`` if that module exists.
 
-    Its own figures (``theory.answer.draw_figures``) are drawn into ``figures_folder``.
+    Its own figures (``theory.report.answer.draw_figures``) are drawn into ``figures_folder``.
     """
     import importlib
 
     try:
-        answer = importlib.import_module("theory.answer")
+        answer = importlib.import_module("theory.report.answer")
     except ModuleNotFoundError as exc:
-        if exc.name in ("theory.answer",):
+        if exc.name in ("theory.report.answer",):
             return None, None
-        return None, f"ANSWER.md not written: importing theory.answer failed ({exc})"
+        return None, f"ANSWER.md not written: importing theory.report.answer failed ({exc})"
     except Exception as exc:  # noqa: BLE001 - another module's bug must not stop the report
-        return None, f"ANSWER.md not written: importing theory.answer failed ({type(exc).__name__}: {exc})"
+        return None, f"ANSWER.md not written: importing theory.report.answer failed ({type(exc).__name__}: {exc})"
     render = getattr(answer, "render", None)
     if not callable(render):
-        return None, "ANSWER.md not written: theory.answer has no render(results) function"
+        return None, "ANSWER.md not written: theory.report.answer has no render(results) function"
     decoded = decode(results)
     figures = None
     draw = getattr(answer, "draw_figures", None)
@@ -66,13 +66,13 @@ def _answer(results, figures_folder=None):
         try:
             figures = {k: f"figures/{v}" for k, v in draw(decoded, figures_folder).items()}
         except Exception as exc:  # noqa: BLE001
-            return None, f"ANSWER.md not written: theory.answer.draw_figures raised {type(exc).__name__}: {exc}"
+            return None, f"ANSWER.md not written: theory.report.answer.draw_figures raised {type(exc).__name__}: {exc}"
     try:
         text = render(decoded, figures) if figures else render(decoded)
     except Exception as exc:  # noqa: BLE001
-        return None, f"ANSWER.md not written: theory.answer.render raised {type(exc).__name__}: {exc}"
+        return None, f"ANSWER.md not written: theory.report.answer.render raised {type(exc).__name__}: {exc}"
     if not isinstance(text, str):
-        return None, f"ANSWER.md not written: theory.answer.render returned {type(text).__name__}, not str"
+        return None, f"ANSWER.md not written: theory.report.answer.render returned {type(text).__name__}, not str"
     return text, None
 
 

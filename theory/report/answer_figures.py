@@ -1,8 +1,8 @@
-"""The answer page's figures (matplotlib), drawn next to the page by ``python -m theory.answer``.
+"""The answer page's figures (matplotlib), drawn next to the page by ``python -m theory.report.answer``.
 
 Drawing only: every number plotted is read from the results' data payloads, as the page's
-text reads them (:mod:`theory.answer`). Split from :mod:`theory.answer` on 2026-11-26;
-``theory.answer.draw_figures`` still draws them.
+text reads them (:mod:`theory.report.answer`). Split from :mod:`theory.report.answer` on 2026-11-26;
+``theory.report.answer.draw_figures`` still draws them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ __all__ = ["draw_figures"]
 
 
 def draw_figures(results, directory):
-    """The drawing behind :func:`theory.answer.draw_figures` (parameters and return value there)."""
+    """The drawing behind :func:`theory.report.answer.draw_figures` (parameters and return value there)."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -462,7 +462,7 @@ CLAIMS = _claims(
         "vanilla tanh RNN h_t = tanh(W h_{t−1} + U x_t + b) with readout V h_t + c",
         ("Elman (1990), Finding structure in time, Cognitive Science 14(2)",
          "Goodfellow, Bengio & Courville (2016), Deep Learning, §10.2"),
-        ("theory.agreement.rnn_modules",),
+        ("theory.measurement.bptt.rnn_modules",),
         ("tests/test_bptt_decomposition.py::test_weights_are_shared_across_steps",),
         area="motivating question",
     ),
@@ -473,7 +473,7 @@ CLAIMS = _claims(
         "exactly for t < k, and the readout V serves only its own step (∂L_t/∂V_k = 0 for t ≠ k).",
         "vanilla tanh RNN, losses at every step, untied per-step copies θ_k of the weights",
         ("Goodfellow, Bengio & Courville (2016), Deep Learning, §10.2.2",),
-        ("theory.agreement.untied_gradients",),
+        ("theory.measurement.bptt.untied_gradients",),
         ("tests/test_bptt_decomposition.py::test_input_and_context_weights_serve_two_roles",),
         area="motivating question",
     ),
@@ -485,8 +485,8 @@ CLAIMS = _claims(
         "vanilla tanh RNN with a linear readout and cross-entropy losses; torch.nn modules",
         ("Werbos (1990), Backpropagation through time, Proc. IEEE 78(10)",
          PASCANU_2013 + ", eqs. 3–5"),
-        ("theory.agreement.shared_gradients", "theory.agreement.per_loss_gradients",
-         "theory.agreement.untied_gradients"),
+        ("theory.measurement.bptt.shared_gradients", "theory.measurement.bptt.per_loss_gradients",
+         "theory.measurement.bptt.untied_gradients"),
         ("tests/test_bptt_decomposition.py::test_gradient_is_sum_over_losses_and_steps",),
         area="motivating question",
     ),
@@ -534,12 +534,12 @@ CLAIMS = _claims(
         "On the synthetic agreement task (subject, D fillers, verb slot), a tanh torch.nn.RNN "
         "falls to chance as D grows, at distances where a torch.nn.LSTM of the same hidden "
         "size and training budget is still near-perfect (99 % Wilson intervals).",
-        "the training recipe of theory.agreement (Adam, lr 1e-3, clipping, PyTorch default "
+        "the training recipe of theory.experiments.agreement (Adam, lr 1e-3, clipping, PyTorch default "
         "init, LSTM forget bias 1); measured, with the budget stated",
         (BENGIO_1994, "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural "
          "Computation 9(8)", "Linzen, Dupoux & Goldberg (2016), Assessing the ability of "
          "LSTMs to learn syntax-sensitive dependencies, TACL 4"),
-        ("theory.agreement.run_experiment", "theory.agreement.wilson_interval"),
+        ("theory.experiments.agreement.run_experiment", "theory.experiments.agreement.wilson_interval"),
         ("tests/test_agreement.py::test_fast_agreement_rnn_fails_where_lstm_holds",),
         area="motivating question",
         notes="fast version: hidden size 8, D ∈ {2, 30}, one seed; the full experiment is Q10",
@@ -550,7 +550,7 @@ CLAIMS = _claims(
         "for the RNN — many decades more than for the LSTM.",
         "PyTorch default initialisation; the agreement task",
         (BENGIO_1994, PASCANU_2013),
-        ("theory.agreement.subject_gradient_norm",),
+        ("theory.experiments.agreement.subject_gradient_norm",),
         ("tests/test_agreement.py::test_fast_subject_gradient_vanishes_for_the_rnn",),
         area="motivating question",
         notes="fast version; the full experiment is Q10",
@@ -572,11 +572,11 @@ CLAIMS = _claims(
         "for both): both models learn at D = 2, the tanh RNN is not learned at D = 60, there is "
         "a D ≥ 20 where the LSTM has learned and the RNN has not (99 % Wilson intervals), and "
         "the RNN's gradient reaching the subject at initialisation falls by ≥ 10 decades.",
-        "the training recipe of theory.agreement (SLOW_CONFIG); run with pytest -m slow",
+        "the training recipe of theory.experiments.agreement (SLOW_CONFIG); run with pytest -m slow",
         (BENGIO_1994, "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural "
          "Computation 9(8)", "Linzen, Dupoux & Goldberg (2016), TACL 4"),
-        ("theory.agreement.run_experiment", "theory.agreement.wilson_interval",
-         "theory.agreement.subject_gradient_norm"),
+        ("theory.experiments.agreement.run_experiment", "theory.experiments.agreement.wilson_interval",
+         "theory.experiments.agreement.subject_gradient_norm"),
         ("tests/test_agreement.py::test_full_agreement_experiment",),
         area="motivating question",
     ),
@@ -586,11 +586,11 @@ CLAIMS = _claims(
         "at the experiment's longest distance stays vanishingly small for the tanh RNN: at every "
         "recorded step it is at least 3 decades below the LSTM's at the same step, so training "
         "never brings the signal that would teach the dependency.",
-        "the training recipe of theory.agreement; the gradient is measured every "
+        "the training recipe of theory.experiments.agreement; the gradient is measured every "
         "FAST_RECORD_EVERY steps on held-out probe sequences",
         (BENGIO_1994, PASCANU_2013),
-        ("theory.agreement.run_experiment", "theory.agreement.training_payload",
-         "theory.agreement.subject_gradient_norm"),
+        ("theory.experiments.agreement.run_experiment", "theory.experiments.agreement.training_payload",
+         "theory.experiments.agreement.subject_gradient_norm"),
         ("tests/test_agreement.py::test_fast_subject_gradient_stays_vanished_during_training",),
         area="motivating question",
         notes="fast version: hidden size 8, D = 30, one seed, every 25 of 300 steps; tightness "

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_finite_array, as_lags, as_square_matrix
-from .activations import activation as _activation
+from .._validation import as_finite_array, as_lags, as_square_matrix
+from ..activations import activation as _activation
 
 __all__ = [
     "LagProfile",

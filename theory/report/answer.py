@@ -4,13 +4,13 @@ The learner's question: in "The cat, which was gray, and happy, and small, …, 
 against "The cats, which were gray, …, were hungry", why does a plain RNN fail to carry the
 subject's number to the verb? The page answers the learner's reasoning point by point:
 verdict, explanation, the claim and test that verify it, the measured number and a figure.
-Every number is read from the results (``theory.evidence.record_data`` payloads and the
+Every number is read from the results (``theory.report.evidence.record_data`` payloads and the
 claims' evidence); nothing measured is typed in here. Missing data prints
 "not measured in this run".
 
 Usage::
 
-    python -m theory.answer reports/results.json [out.md] [--also OTHER_RESULTS.json ...]
+    python -m theory.report.answer reports/results.json [out.md] [--also OTHER_RESULTS.json ...]
 
 writes the page (default: print it) and, next to ``out.md``, its figures under
 ``figures/``. ``--also`` merges further runs (e.g. the ``-m slow`` run): a test that passed
@@ -350,10 +350,10 @@ def render(results, figures=None):
     add(
         "*The motivating question of this project, answered point by point from a test run. "
         "Every number below is read from the run's `results.json` (payloads recorded by the "
-        "tests with `theory.evidence.record_data`, and the claims' evidence); none is typed by "
+        "tests with `theory.report.evidence.record_data`, and the claims' evidence); none is typed by "
         "hand. Regenerate: run the tests (the default run writes `reports/results.json`; "
         "`pytest -m slow tests/test_agreement.py` writes `reports/experiments/agreement_full.json`), then "
-        "`python -m theory.answer reports/results.json docs/motivating-question.md --also "
+        "`python -m theory.report.answer reports/results.json docs/motivating-question.md --also "
         "reports/experiments/agreement_full.json`.*\n"
     )
     commit = _get(prov, "git", "short")
@@ -620,7 +620,7 @@ def render(results, figures=None):
 
 
 # --------------------------------------------------------------------------------------
-# Figures (matplotlib, in theory.answer_figures; drawn by the command line next to the page)
+# Figures (matplotlib, in theory.report.answer_figures; drawn by the command line next to the page)
 # --------------------------------------------------------------------------------------
 
 
@@ -640,7 +640,7 @@ def draw_figures(results, directory):
 
     Notes
     -----
-    The drawing lives in :func:`theory.answer_figures.draw_figures` (imported here when
+    The drawing lives in :func:`theory.report.answer_figures.draw_figures` (imported here when
     called, as it imports this module's readers).
     """
     from .answer_figures import draw_figures as draw
@@ -650,7 +650,7 @@ def draw_figures(results, directory):
 
 def _load(path):
     try:
-        from .report.jsonsafe import decode  # the report's encoding of ±inf and NaN
+        from .jsonsafe import decode  # the report's encoding of ±inf and NaN
     except ImportError:  # pragma: no cover - the report package is optional here
         def decode(obj):
             return obj
@@ -668,8 +668,8 @@ def _load(path):
 
 
 def main(argv=None):
-    """``python -m theory.answer RESULTS [OUT] [--also MORE ...]``; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m theory.answer",
+    """``python -m theory.report.answer RESULTS [OUT] [--also MORE ...]``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m theory.report.answer",
                                      description="Render the motivating-question answer page.")
     parser.add_argument("results")
     parser.add_argument("out", nargs="?")
@@ -681,7 +681,7 @@ def main(argv=None):
         if args.also:
             results["sources"] = [args.results, *args.also]
     except ValueError as exc:
-        print(f"python -m theory.answer: error: {exc}", file=sys.stderr)
+        print(f"python -m theory.report.answer: error: {exc}", file=sys.stderr)
         return 2
     if args.out is None:
         print(render(results))

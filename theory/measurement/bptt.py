@@ -9,9 +9,6 @@ alone; :func:`untied_gradients` unrolls the network with one ``torch.nn.RNNCell`
 readout) *per step*, copies of the same weights, so the gradient on the copy used at step k
 is exactly the step-k (lag T − k) term of the shared gradient; :func:`input_gradients`
 gives ∂L_T/∂x_k for every k and g_T = ∂L_T/∂h_T; :func:`run_states` the hidden states.
-
-These functions were part 1 of :mod:`theory.agreement` until 2026-11-26 and are still
-importable from there under the same names.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ import copy
 import numpy as np
 import torch
 
-from ._validation import as_finite_array, as_lags, as_square_matrix
+from .._validation import as_finite_array, as_lags, as_square_matrix
 
 __all__ = [
     "PARAMETER_NAMES",

@@ -1,4 +1,4 @@
-"""The experiment of the motivating question (issue 4), measured with torch: not theory.
+"""The experiment of the motivating question, measured with torch: not theory.
 
 Every gradient here comes from PyTorch autograd through real ``torch.nn`` modules
 (``torch.nn.RNN``, ``torch.nn.LSTM``, ``torch.nn.Linear``).
@@ -13,8 +13,7 @@ that reaches the subject token, and :func:`run_experiment` does all of it agains
 
 Backpropagation through time taken apart (:func:`rnn_modules`, :func:`shared_gradients`,
 :func:`per_loss_gradients`, :func:`untied_gradients`, :func:`input_gradients`,
-:func:`run_states`) lives in :mod:`theory.bptt_measurement` and is re-exported here under
-its original names.
+:func:`run_states`) is in :mod:`theory.measurement.bptt`.
 """
 
 from __future__ import annotations
@@ -27,17 +26,9 @@ from statistics import NormalDist
 import numpy as np
 import torch
 
-from ._validation import as_lags, as_positive_float
-from .bptt_measurement import (PARAMETER_NAMES, input_gradients, per_loss_gradients, rnn_modules,  # noqa: F401
-                               run_states, shared_gradients, untied_gradients)
+from .._validation import as_lags, as_positive_float
 
 __all__ = [
-    "rnn_modules",
-    "shared_gradients",
-    "per_loss_gradients",
-    "untied_gradients",
-    "input_gradients",
-    "run_states",
     "AgreementConfig",
     "AgreementModel",
     "FAST_CONFIG",

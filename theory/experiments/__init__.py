@@ -1,0 +1,1 @@
+"""Experiments that train real ``torch.nn`` models: the subject–verb agreement task (``agreement``)."""
