@@ -5,16 +5,19 @@ from __future__ import annotations
 import math
 
 from theory.report.claims import Claim
+from theory.report.phrases import upper_bound
 from theory.report.build import build_results
 from theory.report.merge import merge_data, merge_evidence
 
 REGISTRY = {
-    "A1": Claim("A1", "‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^(T−k) at |every| lag.", "vanilla RNN", ("Ref 2013",),
-                ("theory.log_upper_bound",), ("tests/test_a.py::test_a1",)),
-    "B1": Claim("B1", "Fails on purpose.", "none", (), (), ("tests/test_a.py::test_b1",)),
-    "C1": Claim("C1", "Deselected.", "none", (), (), ("tests/test_c.py::test_c1",)),
-    "D1": Claim("D1", "Has no test.", "none", (), (), ()),
-    "E1": Claim("E1", "Only skipped.", "none", (), (), ("tests/test_a.py::test_e1",)),
+    "A1": Claim(id="A1", statement="‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^(T−k) at |every| lag.",
+                evidence=upper_bound(), hypotheses="vanilla RNN", references=("Ref 2013",),
+                theory=("theory.log_upper_bound",), tests=("tests/test_a.py::test_a1",)),
+    "B1": Claim(id="B1", statement="Fails on purpose.", evidence=upper_bound(), hypotheses="none",
+                tests=("tests/test_a.py::test_b1",)),
+    "C1": Claim(id="C1", statement="Deselected.", hypotheses="none", tests=("tests/test_c.py::test_c1",)),
+    "D1": Claim(id="D1", statement="Has no test.", hypotheses="none"),
+    "E1": Claim(id="E1", statement="Only skipped.", hypotheses="none", tests=("tests/test_a.py::test_e1",)),
 }
 
 COLLECTION = {

@@ -166,7 +166,7 @@ def test_load_results_of_a_schema_mismatch_names_the_path_and_every_problem(tmp_
     path.write_text("[]", encoding="utf-8")
     with pytest.raises(ValueError) as info:
         load_results(path)
-    expected = f"{path}: results do not match schema rnn-gradient-theory/results 1.0:\n  $: expected object, got list []"
+    expected = f"{path}: results do not match schema rnn-gradient-theory/results 1.1:\n  $: expected object, got list []"
     assert str(info.value) == expected, f"got {str(info.value)!r}, expected {expected!r}"
     assert_not_chained(info.value)
 
@@ -431,7 +431,7 @@ def test_write_report_validates_before_writing_anything(tmp_path, no_answer):
     target = tmp_path / "r"
     with pytest.raises(ValueError) as info:
         write_report(results, target)
-    expected = "results do not match schema rnn-gradient-theory/results 1.0:\n  $: missing required key 'timings'"
+    expected = "results do not match schema rnn-gradient-theory/results 1.1:\n  $: missing required key 'timings'"
     assert str(info.value) == expected, f"got {str(info.value)!r}, expected {expected!r}"
     assert listing(tmp_path) == [], f"something was written: {listing(tmp_path)}"
 
@@ -606,7 +606,7 @@ def test_main_reports_invalid_json_and_schema_mismatch_with_status_2(tmp_path, c
     assert main([str(wrong)]) == 2, "a schema mismatch must exit with status 2"
     out, err = capsys.readouterr()
     expected = (f"python -m theory.report: error: {wrong}: results do not match schema "
-                f"rnn-gradient-theory/results 1.0:\n  $: expected object, got list []\n")
+                f"rnn-gradient-theory/results 1.1:\n  $: expected object, got list []\n")
     assert err == expected and out == "", f"stderr {err!r}, stdout {out!r}; expected stderr {expected!r}"
 
 

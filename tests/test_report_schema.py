@@ -92,7 +92,7 @@ def test_validate_returns_a_valid_document_and_lists_at_most_20_problems():
     one["schema_version"] = "2.0"
     with pytest.raises(ValueError) as err:
         validate(one)
-    assert str(err.value) == ("results do not match schema rnn-gradient-theory/results 1.0:\n"
+    assert str(err.value) == ("results do not match schema rnn-gradient-theory/results 1.1:\n"
                               "  $.schema_version: '2.0' does not match ^1\\.[0-9]+$"), str(err.value)
 
 

@@ -7,11 +7,13 @@ session; the tests feed it synthetic inputs.
 
 from __future__ import annotations
 
-from .jsonsafe import encode
+from .jsonsafe import decode, encode
+from .merge import tightness_value
 from .outcomes import NOT_RAN, base_nodeid
+from .phrases import Observed
 from .schema import SCHEMA_ID, SCHEMA_VERSION
 
-__all__ = ["STATUSES", "claim_status", "build_results", "numbers_view"]
+__all__ = ["STATUSES", "claim_status", "build_results", "evidence_phrase", "numbers_view"]
 
 #: Claim statuses, in the order the report lists them.
 STATUSES = ("failed", "verified", "not verified", "not run")
@@ -60,6 +62,19 @@ def claim_status(states, *, partial):
     if all(s in NOT_RAN for s in states):
         return "not run", f"none of its linked tests ran: {summary}"
     return "not verified", f"not every linked test passed: {summary}"
+
+
+def evidence_phrase(claim, entry, data):
+    """The claim's evidence phrase for the numbers in ``entry`` (a results claim entry)."""
+    worst = entry.get("worst_tightness")
+    observed = Observed(
+        examples=int(entry.get("examples", 0)),
+        violations=int(entry.get("violations", 0)),
+        worst_tightness=None if worst is None else tightness_value(worst),
+        worst_case=decode(entry.get("worst_case")),
+        data=decode(data or {}),
+    )
+    return claim.evidence.phrase(observed)
 
 
 def _claim_dict(c):
@@ -116,7 +131,7 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
     warnings = []
     claims, claim_durations = [], {}
     marker_claims = {c for ids in collected.values() for c in ids}
-    for claim_id in sorted(registry):
+    for claim_id in registry:  # the registry's order is the report's order
         c = registry[claim_id]
         listed = set(c.tests)
         linked = {n for n, ids in collected.items() if claim_id in ids}
@@ -169,6 +184,7 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
             "figures": sorted(k for k, src in data_sources.items()
                               if claim_id in collected.get(src, ()) or base_nodeid(src) in listed),
         }
+        entry["evidence"] = evidence_phrase(c, entry, data)
         if entry["violations"] and status == "verified":
             warnings.append({
                 "kind": "violations_with_passing_tests", "claim": claim_id, "nodeid": None,

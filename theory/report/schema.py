@@ -12,7 +12,7 @@ __all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "SCHEMA", "validate", "errors"]
 SCHEMA_ID = "rnn-gradient-theory/results"
 #: Bump the major part when a field is removed or changes meaning, the minor part when a
 #: field is added.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 _NUM = {"anyOf": [{"type": "number"}, {"enum": ["Infinity", "-Infinity", "NaN"]}]}
 _STR_OR_NULL = {"type": ["string", "null"]}
@@ -59,7 +59,10 @@ _CLAIM = _obj({
     "worst_case": {"type": ["object", "null"]},
     "worst_source": _STR_OR_NULL,
     "figures": _list({"type": "string"}),
-})
+    "evidence": {"type": "string"},
+}, required=["id", "statement", "hypotheses", "area", "references", "theory", "registry_tests",
+             "status", "status_reason", "tests", "examples", "violations", "worst_tightness",
+             "worst_case", "worst_source", "figures"])
 
 _PROVENANCE = _obj(
     {
@@ -96,7 +99,7 @@ _PROVENANCE = _obj(
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://example.invalid/rnn-gradient-theory/results-1.0.json",
+    "$id": "https://example.invalid/rnn-gradient-theory/results-1.1.json",
     "title": "rnn-gradient-theory results",
     **_obj({
         "schema": {"const": SCHEMA_ID},
