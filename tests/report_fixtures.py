@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import math
+import os
+from pathlib import Path
 
 from theory.report.claims import Claim
 from theory.report.phrases import upper_bound
@@ -94,3 +97,30 @@ def synthetic_results(*, scope="full", exit_status=1, evidence_pairs=None, data_
         {"scope": scope, "partial_reasons": [] if scope == "full" else ["-k 'a1'"],
          "exit_status": exit_status, "duration_s": duration},
     )
+
+
+# --- golden files -------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name, text):
+    """``text`` equals the golden file ``tests/golden/<name>``.
+
+    With ``UPDATE_GOLDEN=1`` in the environment the file is (re)written instead, so that
+    ``UPDATE_GOLDEN=1 pytest tests/test_report_golden.py`` regenerates every expected page;
+    review the change with ``git diff tests/golden`` before committing it.
+    """
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    if not path.is_file():
+        raise AssertionError(f"no golden file {path}: create it with UPDATE_GOLDEN=1 and review it")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                            f"golden/{name}", "rendered now", n=1))
+        raise AssertionError(f"{name} differs from its golden file (UPDATE_GOLDEN=1 regenerates it "
+                             f"after review):\n{diff[:4000]}")

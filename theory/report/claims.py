@@ -173,7 +173,7 @@ def _cell_path(o):
 
 def _two_roles(o):
     """Q2: the smallest share of the gradient on U that comes from later losses."""
-    return f"both roles active in every case: later losses give at least {-float(o.worst_tightness):.2%} of it"
+    return f"both roles active in every case: later losses give at least {-float(o.worst_tightness):.2%} of the gradient on U"
 
 
 CLAIMS = _claims(
@@ -280,7 +280,7 @@ CLAIMS = _claims(
             "never meets a growing gradient, and 'explosion certain' never meets a vanishing "
             "one."
         ),
-        evidence=upper_bound("the direction the regime names"),
+        evidence=upper_bound("the regime's bound"),
         hypotheses="vanilla RNN with any of the four activations",
         references=(PASCANU_2013 + ", §3.1",),
         theory=("theory.regime",),
@@ -460,7 +460,7 @@ CLAIMS = _claims(
             "Tied product (a linear RNN reusing W): the per-step rate (1/ℓ)·log‖∂h_T/∂h_{T−ℓ}‖₂ "
             "converges to log ρ(W) (Gelfand), within log κ(V)/ℓ for diagonalizable W."
         ),
-        evidence=margin("the band [ℓ log ρ(W), ℓ log ρ(W) + log κ(V)] widened by rounding", "nats"),
+        evidence=margin("the band [ℓ log ρ(W), ℓ log ρ(W) + log κ(V)]", "nats"),
         hypotheses="linear RNN, W diagonalizable (Gaussian W almost surely)",
         references=(HORN_JOHNSON + ", Cor. 5.6.14",),
         theory=(
