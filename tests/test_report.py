@@ -112,11 +112,12 @@ def test_merge_data_later_node_id_wins_in_any_order():
 
 
 def test_merge_collection_is_a_sorted_union():
-    a = {"collected": {"t::2": ["B"], "t::1": ["A"]}, "selected": ["t::2", "t::1"], "deselected": ["t::3"]}
-    b = {"collected": {"t::3": []}, "selected": ["t::3"], "deselected": []}
+    a = {"collected": {"t::2": ["B"], "t::1": ["A"]}, "selected": ["t::2", "t::1"], "deselected": ["t::3"],
+         "slow": ["t::3"]}
+    b = {"collected": {"t::3": []}, "selected": ["t::3"], "deselected": [], "slow": ["t::3", "t::0"]}
     got = merge_collection([b, a])
     assert got == {"collected": {"t::1": ["A"], "t::2": ["B"], "t::3": []},
-                   "selected": ["t::1", "t::2", "t::3"], "deselected": []}, f"merged: {got}"
+                   "selected": ["t::1", "t::2", "t::3"], "deselected": [], "slow": ["t::0", "t::3"]}, got
 
 
 def test_results_do_not_depend_on_worker_order():

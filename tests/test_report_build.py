@@ -97,6 +97,7 @@ def test_the_synthetic_full_run_gives_the_document_worked_out_by_hand():
         "provenance": PROVENANCE,
         "run": {"status": "failed", "scope": "full", "partial_reasons": [], "exit_status": 1,
                 "tests_collected": 6, "tests_selected": 5, "tests_deselected": 1, "selected_not_run": [],
+                "slow_deselected": 0,
                 "test_outcomes": {"failed": 1, "passed": 3, "skipped": 1}},
         "summary": {"failed": 1, "verified": 1, "not verified": 2, "not run": 1, "claims": 5},
         "claims": EXPECTED_CLAIMS,
@@ -214,7 +215,7 @@ def test_missing_run_fields_default_to_a_partial_passing_run_of_no_time():
     got = build_results(REGISTRY, {}, {}, {}, {}, {}, {}, {})
     assert got["run"] == {"status": "passed", "scope": "partial", "partial_reasons": [], "exit_status": 0,
                           "tests_collected": 0, "tests_selected": 0, "tests_deselected": 0,
-                          "selected_not_run": [], "test_outcomes": {}}, got["run"]
+                          "selected_not_run": [], "slow_deselected": 0, "test_outcomes": {}}, got["run"]
     assert got["timings"] == {"session_s": 0.0, "claims": {c: 0.0 for c in sorted(REGISTRY)}, "tests": {}}, (
         got["timings"])
     assert {c["id"]: c["status"] for c in got["claims"]} == {c: "not run" for c in REGISTRY}, got["claims"]

@@ -26,6 +26,7 @@ from .phrases import (
     agreement_accuracy_gap,
     bit_exact,
     case_value,
+    counts_only,
     custom,
     error_ratio,
     full_agreement_experiment,
@@ -33,7 +34,6 @@ from .phrases import (
     lower_bound,
     margin,
     subject_gradient_drop,
-    tests_passed,
     upper_bound,
     within_tolerance,
 )
@@ -84,7 +84,7 @@ class Claim:
 
     id: str
     statement: str
-    evidence: Evidence = field(default_factory=tests_passed, compare=False)
+    evidence: Evidence = field(default_factory=counts_only, compare=False)
     hypotheses: str
     references: Tuple[str, ...] = ()
     theory: Tuple[str, ...] = ()

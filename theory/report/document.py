@@ -109,6 +109,7 @@ class Run:
     tests_deselected: int
     selected_not_run: Tuple[str, ...]
     test_outcomes: Mapping[str, int]
+    slow_deselected: int = 0
 
 
 @dataclass(frozen=True)

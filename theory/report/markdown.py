@@ -8,7 +8,10 @@ import math
 from .build import STATUSES
 from .numbers import cite_sentence, status_label
 
-__all__ = ["render_markdown"]
+__all__ = ["render_markdown", "FULL_RUN"]
+
+#: The command of a full run that includes the slow tests (``-m ""`` selects every test).
+FULL_RUN = 'HYPOTHESIS_PROFILE=ci python -m pytest -n auto -m ""'
 
 
 def _cell(text):
@@ -30,6 +33,10 @@ def _banner(results):
         reasons = "; ".join(run.partial_reasons) or "only some tests were selected"
         lines += [">", f"> **PARTIAL RUN** ({reasons}). Claims whose tests were not selected are "
                        f"marked NOT RUN; do not cite this report as a full verification."]
+    if run.slow_deselected:
+        lines += [">", f"> This run left out {run.slow_deselected} slow test(s) (long experiments, "
+                       f"marked slow): the claims they verify are NOT RUN. One run that includes them: "
+                       f"`{FULL_RUN}`."]
     hyp = results.provenance.hypothesis
     if hyp.get("derandomize") is False:
         lines += [">", f"> Hypothesis profile `{hyp.get('profile')}` is not derandomized: these numbers "

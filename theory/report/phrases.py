@@ -20,8 +20,8 @@ from typing import Any, Callable, Mapping, Optional
 
 __all__ = [
     "Observed", "Evidence", "ROUNDING_LEVEL", "LEARNED_ACCURACY",
-    "upper_bound", "lower_bound", "within_tolerance", "margin", "error_ratio", "bit_exact", "tests_passed",
-    "custom",
+    "upper_bound", "lower_bound", "within_tolerance", "margin", "error_ratio", "bit_exact",
+    "counts_only", "custom", "case_value", "seed_accuracies",
 ]
 
 #: A log-ratio (or relative error) this small is float64 rounding, not slack nor excess:
@@ -247,7 +247,7 @@ def bit_exact(what, *, counts="examples"):
                     describe=lambda o: f"{what} bit for bit in every case")
 
 
-def tests_passed(*, counts="examples"):
+def counts_only(*, counts="examples"):
     """Evidence of a claim whose tightness has no stated meaning: the counts alone."""
     return Evidence(tightest="not stated for this claim", counts=counts,
                     describe=lambda o: "every linked test passed")

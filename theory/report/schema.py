@@ -115,8 +115,10 @@ SCHEMA = {
             "tests_selected": {"type": "integer", "minimum": 0},
             "tests_deselected": {"type": "integer", "minimum": 0},
             "selected_not_run": _list({"type": "string"}),
+            "slow_deselected": {"type": "integer", "minimum": 0},
             "test_outcomes": {"type": "object", "additionalProperties": {"type": "integer"}},
-        }),
+        }, required=["status", "scope", "partial_reasons", "exit_status", "tests_collected",
+                     "tests_selected", "tests_deselected", "selected_not_run", "test_outcomes"]),
         "summary": _obj({
             "failed": {"type": "integer", "minimum": 0},
             "verified": {"type": "integer", "minimum": 0},
