@@ -183,10 +183,7 @@ CLAIMS = _claims(
         evidence=upper_bound(),
         hypotheses="vanilla RNN h_t = φ(W h_{t−1} + U x_t + b), |φ'| ≤ γ",
         references=(PASCANU_2013 + ", eqs. 6–7",),
-        theory=(
-            "theory.log_upper_bound",
-            "theory.spectral_norm",
-        ),
+        theory=("theory.log_upper_bound", "theory.spectral_norm"),
         tests=(
             "tests/test_upper_bounds.py::test_a_priori_upper_bound",
             "tests/test_upper_bounds.py::test_record_lag_profile_example",
@@ -197,10 +194,7 @@ CLAIMS = _claims(
         statement="‖∂h_T/∂h_k‖₂ ≤ Π_{t=k+1..T} max_i|φ'(a_{t,i})|·‖W‖₂ along any one run.",
         evidence=upper_bound("the trajectory bound"),
         hypotheses="vanilla RNN; a_t the pre-activations of that run",
-        references=(
-            PASCANU_2013 + ", eqs. 5–7",
-            BENGIO_1994 + ", §III",
-        ),
+        references=(PASCANU_2013 + ", eqs. 5–7", BENGIO_1994 + ", §III"),
         theory=("theory.log_trajectory_upper_bound",),
         tests=(
             "tests/test_upper_bounds.py::test_trajectory_upper_bound",
@@ -213,10 +207,7 @@ CLAIMS = _claims(
         evidence=lower_bound("the trajectory bound"),
         hypotheses="vanilla RNN; a_t the pre-activations of that run",
         references=(HORN_JOHNSON + ", Thm. 7.3.8",),
-        theory=(
-            "theory.log_trajectory_lower_bound",
-            "theory.min_singular_value",
-        ),
+        theory=("theory.log_trajectory_lower_bound", "theory.min_singular_value"),
         tests=(
             "tests/test_lower_bounds.py::test_trajectory_lower_bound",
             "tests/test_upper_bounds.py::test_record_lag_profile_example",
@@ -230,14 +221,8 @@ CLAIMS = _claims(
         ),
         evidence=lower_bound(),
         hypotheses="tanh or sigmoid (|h| ≤ 1), |h_0| ≤ 1; identity (r irrelevant)",
-        references=(
-            HORN_JOHNSON + ", Thm. 7.3.8",
-            BENGIO_1994 + ", §III",
-        ),
-        theory=(
-            "theory.log_lower_bound",
-            "theory.reachable_preactivation_radius",
-        ),
+        references=(HORN_JOHNSON + ", Thm. 7.3.8", BENGIO_1994 + ", §III"),
+        theory=("theory.log_lower_bound", "theory.reachable_preactivation_radius"),
         tests=("tests/test_lower_bounds.py::test_a_priori_lower_bound",),
     ),
     Claim(
@@ -248,14 +233,8 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the per-step factor γ‖W‖₂"),
         hypotheses="vanilla RNN, γ‖W‖₂ < 1",
-        references=(
-            PASCANU_2013 + ", §3.1 (sufficient condition)",
-            BENGIO_1994,
-        ),
-        theory=(
-            "theory.regime",
-            "theory.log_upper_bound",
-        ),
+        references=(PASCANU_2013 + ", §3.1 (sufficient condition)", BENGIO_1994),
+        theory=("theory.regime", "theory.log_upper_bound"),
         tests=("tests/test_vanishing.py::test_vanishing_when_gamma_norm_below_one",),
     ),
     Claim(
@@ -263,14 +242,8 @@ CLAIMS = _claims(
         statement="With the logistic sigmoid (γ = 1/4), ‖W‖₂ < 4 implies vanishing gradients.",
         evidence=upper_bound("the bound (‖W‖₂/4)^ℓ"),
         hypotheses="vanilla RNN, φ = sigmoid, ‖W‖₂ < 4",
-        references=(
-            HOCHREITER_1991,
-            BENGIO_1994,
-        ),
-        theory=(
-            "theory.regime",
-            "theory.activation",
-        ),
+        references=(HOCHREITER_1991, BENGIO_1994),
+        theory=("theory.regime", "theory.activation"),
         tests=("tests/test_vanishing.py::test_sigmoid_vanishes_below_four",),
     ),
     Claim(
@@ -305,10 +278,7 @@ CLAIMS = _claims(
         evidence=upper_bound("the nearer side of the sandwich"),
         hypotheses="linear RNN",
         references=(HORN_JOHNSON + ", Thm. 5.6.9",),
-        theory=(
-            "theory.log_power_norm_bounds",
-            "theory.spectral_radius",
-        ),
+        theory=("theory.log_power_norm_bounds", "theory.spectral_radius"),
         tests=("tests/test_linear_regime.py::test_linear_sandwich",),
         area="linear regime",
     ),
@@ -324,10 +294,7 @@ CLAIMS = _claims(
             HORN_JOHNSON + ", Cor. 5.6.14",
             "Trefethen & Embree (2005), Spectra and Pseudospectra, Ch. 15",
         ),
-        theory=(
-            "theory.log_eigenvector_condition",
-            "theory.spectral_radius",
-        ),
+        theory=("theory.log_eigenvector_condition", "theory.spectral_radius"),
         tests=("tests/test_linear_regime.py::test_gelfand_rate",),
         area="linear regime",
     ),
@@ -363,13 +330,8 @@ CLAIMS = _claims(
         evidence=custom("minus the smallest log-growth of the gradient over the run", _growth),
         hypotheses="φ = tanh, W = c[[1, 1], [−1, −1]], h* = (0, s) a fixed point, c·s² > 1",
         references=(PASCANU_2013 + ", §3.1 (only ‖W‖₂ gives a sufficient condition)",),
-        theory=(
-            "theory.spectral_radius",
-            "theory.regime",
-        ),
-        tests=(
-            "tests/test_counterexamples.py::test_spectral_radius_condition_fails_for_tanh",
-        ),
+        theory=("theory.spectral_radius", "theory.regime"),
+        tests=("tests/test_counterexamples.py::test_spectral_radius_condition_fails_for_tanh",),
     ),
     Claim(
         id="M1",
@@ -380,10 +342,7 @@ CLAIMS = _claims(
         evidence=within_tolerance("step-by-step and fused torch.nn.RNN agree to within rounding", "in log‖·‖"),
         hypotheses="φ = tanh or relu",
         references=("PyTorch documentation, torch.nn.RNN",),
-        theory=(
-            "theory.lag_profile",
-            "theory.fused_rnn_log_norm_h0",
-        ),
+        theory=("theory.lag_profile", "theory.fused_rnn_log_norm_h0"),
         tests=("tests/test_measurement.py::test_profile_matches_fused_rnn",),
         area="measurement",
     ),
@@ -427,9 +386,7 @@ CLAIMS = _claims(
         hypotheses="tanh RNN, n ∈ {64, 128, 256}, σ_b ≤ 1, σ_u ∈ [0.3, 1]",
         references=("Schoenholz et al. (2017), Deep information propagation, ICLR, §3",),
         theory=("theory.mean_field.mean_field",),
-        tests=(
-            "tests/test_mean_field.py::test_sign_of_rate_predicted_outside_margin",
-        ),
+        tests=("tests/test_mean_field.py::test_sign_of_rate_predicted_outside_margin",),
         area="mean field",
     ),
     Claim(
@@ -440,13 +397,8 @@ CLAIMS = _claims(
         ),
         evidence=custom("log10(quadrature error / 1e-10)", _quadrature_error, counts="cases"),
         hypotheses="φ = tanh or sigmoid, q ≤ 300",
-        references=(
-            "Schoenholz et al. (2017), Deep information propagation, ICLR, Fig. 1",
-        ),
-        theory=(
-            "theory.mean_field.gaussian_expectation",
-            "theory.mean_field.critical_sigma_w",
-        ),
+        references=("Schoenholz et al. (2017), Deep information propagation, ICLR, Fig. 1",),
+        theory=("theory.mean_field.gaussian_expectation", "theory.mean_field.critical_sigma_w"),
         tests=(
             "tests/test_mean_field.py::test_gauss_hermite_accurate_to_1e_10",
             "tests/test_mean_field.py::test_fixed_point_and_chi1_solve_their_equations",
@@ -463,10 +415,7 @@ CLAIMS = _claims(
         evidence=margin("the band [ℓ log ρ(W), ℓ log ρ(W) + log κ(V)]", "nats"),
         hypotheses="linear RNN, W diagonalizable (Gaussian W almost surely)",
         references=(HORN_JOHNSON + ", Cor. 5.6.14",),
-        theory=(
-            "theory.spectral_radius",
-            "theory.log_eigenvector_condition",
-        ),
+        theory=("theory.spectral_radius", "theory.log_eigenvector_condition"),
         tests=("tests/test_tied_untied.py::test_tied_rate_is_log_spectral_radius",),
         area="tied vs untied",
     ),
@@ -503,17 +452,9 @@ CLAIMS = _claims(
         ),
         evidence=custom("3 minus the z-score of the tied rate above λ₁", _tied_above_untied, counts="cases"),
         hypotheses="W Gaussian with N(0, σ²/n) entries",
-        references=(
-            "Newman (1986), Commun. Math. Phys. 103",
-            HORN_JOHNSON + ", Cor. 5.6.14",
-        ),
-        theory=(
-            "theory.lyapunov.lyapunov_exponent_gaussian",
-            "theory.spectral_radius",
-        ),
-        tests=(
-            "tests/test_tied_untied.py::test_tied_and_untied_rates_differ_at_small_n",
-        ),
+        references=("Newman (1986), Commun. Math. Phys. 103", HORN_JOHNSON + ", Cor. 5.6.14"),
+        theory=("theory.lyapunov.lyapunov_exponent_gaussian", "theory.spectral_radius"),
+        tests=("tests/test_tied_untied.py::test_tied_and_untied_rates_differ_at_small_n",),
         area="tied vs untied",
     ),
     Claim(
@@ -528,10 +469,7 @@ CLAIMS = _claims(
             "Trefethen & Embree (2005), Spectra and Pseudospectra, Thm. 18.1",
             "Spijker (1991), BIT 31 (the constant e·n)",
         ),
-        theory=(
-            "theory.kreiss.kreiss_constant",
-            "theory.kreiss.log_kreiss_power_bounds",
-        ),
+        theory=("theory.kreiss.kreiss_constant", "theory.kreiss.log_kreiss_power_bounds"),
         tests=("tests/test_transient_growth.py::test_kreiss_two_sided_inequality",),
         area="transient growth",
     ),
@@ -542,9 +480,7 @@ CLAIMS = _claims(
         hypotheses="W normal (W Wᵀ = Wᵀ W), ρ(W) < 1",
         references=("Trefethen & Embree (2005), Spectra and Pseudospectra, §16",),
         theory=("theory.kreiss.kreiss_constant",),
-        tests=(
-            "tests/test_transient_growth.py::test_normal_matrix_has_no_transient_growth",
-        ),
+        tests=("tests/test_transient_growth.py::test_normal_matrix_has_no_transient_growth",),
         area="transient growth",
     ),
     Claim(
@@ -640,10 +576,7 @@ CLAIMS = _claims(
         evidence=custom("distance of the orbit's end from a predicted stable fixed point, minus 1e-8", _attractor),
         hypotheses="φ = sigmoid or tanh, w > 1/γ",
         references=("Strogatz (2015), Nonlinear Dynamics and Chaos, 2nd ed., §10.1",),
-        theory=(
-            "theory.bifurcation.fixed_points",
-            "theory.bifurcation.saddle_node_biases",
-        ),
+        theory=("theory.bifurcation.fixed_points", "theory.bifurcation.saddle_node_biases"),
         tests=("tests/test_bifurcation.py::test_fixed_points_and_attractors",),
         area="bifurcation",
     ),
@@ -662,10 +595,7 @@ CLAIMS = _claims(
                 "12(10)"
             ),
         ),
-        theory=(
-            "theory.gated.lstm_gates",
-            "theory.gated.lstm_cell_path_log_norm",
-        ),
+        theory=("theory.gated.lstm_gates", "theory.gated.lstm_cell_path_log_norm"),
         tests=("tests/test_gated_cells.py::test_cell_jacobian_is_diag_forget_gate",),
         area="gated cells",
     ),
@@ -685,10 +615,7 @@ CLAIMS = _claims(
                 "network architectures, ICML"
             ),
         ),
-        theory=(
-            "theory.gated.lstm_forget_log_bounds",
-            "theory.gated.gate_preactivation_radius",
-        ),
+        theory=("theory.gated.lstm_forget_log_bounds", "theory.gated.gate_preactivation_radius"),
         tests=(
             "tests/test_gated_cells.py::test_forget_bias_keeps_cell_path",
             "tests/test_gated_cells.py::test_gated_profiles_rnn_lstm_gru",
@@ -703,10 +630,7 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the block-norm bound"),
         hypotheses="torch.nn.LSTMCell, any weights; gate values of the run",
-        references=(
-            "Hochreiter & Schmidhuber (1997)",
-            HORN_JOHNSON + ", §5.6",
-        ),
+        references=("Hochreiter & Schmidhuber (1997)", HORN_JOHNSON + ", §5.6"),
         theory=("theory.gated.lstm_log_jacobian_bound",),
         tests=("tests/test_gated_cells.py::test_full_lstm_jacobian_bound",),
         area="gated cells",
@@ -720,14 +644,8 @@ CLAIMS = _claims(
         ),
         evidence=within_tolerance("‖∂h_t/∂h_(t−1) − I‖₂ ≤ δ"),
         hypotheses="torch.nn.GRUCell, |h_0| ≤ 1, update pre-activation within r of its bias",
-        references=(
-            "Cho et al. (2014), EMNLP",
-            "Chen, Pennington & Schoenholz (2018), ICML, §4",
-        ),
-        theory=(
-            "theory.gated.gru_jacobian_deviation_bound",
-            "theory.gated.gru_log_norm_bounds",
-        ),
+        references=("Cho et al. (2014), EMNLP", "Chen, Pennington & Schoenholz (2018), ICML, §4"),
+        theory=("theory.gated.gru_jacobian_deviation_bound", "theory.gated.gru_log_norm_bounds"),
         tests=("tests/test_gated_cells.py::test_gru_jacobian_tends_to_identity",),
         area="gated cells",
     ),
@@ -742,9 +660,7 @@ CLAIMS = _claims(
         hypotheses="total gradient norm ‖g‖ > θ of an RNN in the exploding regime",
         references=("Pascanu, Mikolov & Bengio (2013), ICML, §3.2 and Algorithm 1",),
         theory=("theory.gated.clipped_gradient_norm",),
-        tests=(
-            "tests/test_clipping.py::test_clipping_rescales_to_threshold_and_keeps_direction",
-        ),
+        tests=("tests/test_clipping.py::test_clipping_rescales_to_threshold_and_keeps_direction",),
         area="clipping",
     ),
     Claim(
@@ -761,9 +677,7 @@ CLAIMS = _claims(
             "Goodfellow, Bengio & Courville (2016), Deep Learning, §10.2",
         ),
         theory=("theory.measurement.bptt.rnn_modules",),
-        tests=(
-            "tests/test_bptt_decomposition.py::test_weights_are_shared_across_steps",
-        ),
+        tests=("tests/test_bptt_decomposition.py::test_weights_are_shared_across_steps",),
         area="motivating question",
     ),
     Claim(
@@ -801,9 +715,7 @@ CLAIMS = _claims(
             "theory.measurement.bptt.per_loss_gradients",
             "theory.measurement.bptt.untied_gradients",
         ),
-        tests=(
-            "tests/test_bptt_decomposition.py::test_gradient_is_sum_over_losses_and_steps",
-        ),
+        tests=("tests/test_bptt_decomposition.py::test_gradient_is_sum_over_losses_and_steps",),
         area="motivating question",
     ),
     Claim(
@@ -816,14 +728,9 @@ CLAIMS = _claims(
         ),
         evidence=lower_bound("the lag-term bound"),
         hypotheses="vanilla tanh RNN, loss at step T; the bound is along one run",
-        references=(
-            HORN_JOHNSON + ", Thm. 7.3.8",
-            PASCANU_2013 + ", eq. 5",
-        ),
+        references=(HORN_JOHNSON + ", Thm. 7.3.8", PASCANU_2013 + ", eq. 5"),
         theory=("theory.bptt.log_lag_term_trajectory_lower_bound",),
-        tests=(
-            "tests/test_per_lag_contributions.py::test_short_lags_are_not_attenuated",
-        ),
+        tests=("tests/test_per_lag_contributions.py::test_short_lags_are_not_attenuated",),
         area="motivating question",
     ),
     Claim(
@@ -836,10 +743,7 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the lag-term bound"),
         hypotheses="vanilla RNN, |φ'| ≤ γ, loss at step T",
-        references=(
-            PASCANU_2013 + ", eqs. 3–7 and §3",
-            BENGIO_1994,
-        ),
+        references=(PASCANU_2013 + ", eqs. 3–7 and §3", BENGIO_1994),
         theory=(
             "theory.bptt.log_lag_term_upper_bound",
             "theory.bptt.tail_share_bound",
@@ -860,10 +764,7 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the input-sensitivity bound"),
         hypotheses="vanilla RNN, |φ'| ≤ γ; x_k enters only through a_k",
-        references=(
-            BENGIO_1994 + ", §III",
-            PASCANU_2013 + ", eqs. 5–7",
-        ),
+        references=(BENGIO_1994 + ", §III", PASCANU_2013 + ", eqs. 5–7"),
         theory=(
             "theory.bptt.log_input_sensitivity_bound",
             "theory.bptt.log_input_sensitivity_trajectory_bound",
@@ -899,9 +800,7 @@ CLAIMS = _claims(
             "theory.experiments.agreement.run_experiment",
             "theory.experiments.agreement.wilson_interval",
         ),
-        tests=(
-            "tests/test_agreement.py::test_fast_agreement_rnn_fails_where_lstm_holds",
-        ),
+        tests=("tests/test_agreement.py::test_fast_agreement_rnn_fails_where_lstm_holds",),
         area="motivating question",
         notes="fast version: hidden size 8, D ∈ {2, 30}, one seed; the full experiment is Q10",
     ),
@@ -913,14 +812,9 @@ CLAIMS = _claims(
         ),
         evidence=subject_gradient_drop(),
         hypotheses="PyTorch default initialisation; the agreement task",
-        references=(
-            BENGIO_1994,
-            PASCANU_2013,
-        ),
+        references=(BENGIO_1994, PASCANU_2013),
         theory=("theory.experiments.agreement.subject_gradient_norm",),
-        tests=(
-            "tests/test_agreement.py::test_fast_subject_gradient_vanishes_for_the_rnn",
-        ),
+        tests=("tests/test_agreement.py::test_fast_subject_gradient_vanishes_for_the_rnn",),
         area="motivating question",
         notes="fast version; the full experiment is Q10",
     ),
@@ -932,10 +826,7 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the nearest of the bounds U1, U2, L1, L2", counts="trained RNNs"),
         hypotheses="trained torch.nn.RNN (tanh), b = bias_ih + bias_hh, h_0 = 0",
-        references=(
-            PASCANU_2013,
-            HORN_JOHNSON + ", Thm. 7.3.8",
-        ),
+        references=(PASCANU_2013, HORN_JOHNSON + ", Thm. 7.3.8"),
         theory=(
             "theory.log_upper_bound",
             "theory.log_trajectory_upper_bound",
@@ -943,9 +834,7 @@ CLAIMS = _claims(
             "theory.log_lower_bound",
             "theory.lag_profile",
         ),
-        tests=(
-            "tests/test_agreement.py::test_foundation_bounds_hold_on_trained_weights",
-        ),
+        tests=("tests/test_agreement.py::test_foundation_bounds_hold_on_trained_weights",),
         area="motivating question",
     ),
     Claim(
@@ -988,10 +877,7 @@ CLAIMS = _claims(
             "the training recipe of theory.experiments.agreement; the gradient is measured every "
             "FAST_RECORD_EVERY steps on held-out probe sequences"
         ),
-        references=(
-            BENGIO_1994,
-            PASCANU_2013,
-        ),
+        references=(BENGIO_1994, PASCANU_2013),
         theory=(
             "theory.experiments.agreement.run_experiment",
             "theory.experiments.agreement.training_payload",
