@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import difflib
 import math
+import os
+from pathlib import Path
 
 from theory.report.claims import Claim
+from theory.report.phrases import upper_bound
 from theory.report.build import build_results
 from theory.report.merge import merge_data, merge_evidence
 
 REGISTRY = {
-    "A1": Claim("A1", "‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^(T−k) at |every| lag.", "vanilla RNN", ("Ref 2013",),
-                ("theory.log_upper_bound",), ("tests/test_a.py::test_a1",)),
-    "B1": Claim("B1", "Fails on purpose.", "none", (), (), ("tests/test_a.py::test_b1",)),
-    "C1": Claim("C1", "Deselected.", "none", (), (), ("tests/test_c.py::test_c1",)),
-    "D1": Claim("D1", "Has no test.", "none", (), (), ()),
-    "E1": Claim("E1", "Only skipped.", "none", (), (), ("tests/test_a.py::test_e1",)),
+    "A1": Claim(id="A1", statement="‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^(T−k) at |every| lag.",
+                evidence=upper_bound(), hypotheses="vanilla RNN", references=("Ref 2013",),
+                theory=("theory.log_upper_bound",), tests=("tests/test_a.py::test_a1",)),
+    "B1": Claim(id="B1", statement="Fails on purpose.", evidence=upper_bound(), hypotheses="none",
+                tests=("tests/test_a.py::test_b1",)),
+    "C1": Claim(id="C1", statement="Deselected.", hypotheses="none", tests=("tests/test_c.py::test_c1",)),
+    "D1": Claim(id="D1", statement="Has no test.", hypotheses="none"),
+    "E1": Claim(id="E1", statement="Only skipped.", hypotheses="none", tests=("tests/test_a.py::test_e1",)),
 }
 
 COLLECTION = {
@@ -91,3 +97,30 @@ def synthetic_results(*, scope="full", exit_status=1, evidence_pairs=None, data_
         {"scope": scope, "partial_reasons": [] if scope == "full" else ["-k 'a1'"],
          "exit_status": exit_status, "duration_s": duration},
     )
+
+
+# --- golden files -------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name, text):
+    """``text`` equals the golden file ``tests/golden/<name>``.
+
+    With ``UPDATE_GOLDEN=1`` in the environment the file is (re)written instead, so that
+    ``UPDATE_GOLDEN=1 pytest tests/test_report_golden.py`` regenerates every expected page;
+    review the change with ``git diff tests/golden`` before committing it.
+    """
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    if not path.is_file():
+        raise AssertionError(f"no golden file {path}: create it with UPDATE_GOLDEN=1 and review it")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                            f"golden/{name}", "rendered now", n=1))
+        raise AssertionError(f"{name} differs from its golden file (UPDATE_GOLDEN=1 regenerates it "
+                             f"after review):\n{diff[:4000]}")

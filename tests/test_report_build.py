@@ -37,12 +37,13 @@ def _test(nodeid, outcome, failure=None, counterexample=None, blob=None):
 
 
 def _claim(cid, statement, registry_tests, status, reason, tests, *, hypotheses="none", references=(),
-           theory=(), examples=0, violations=0, worst=None, case=None, source=None, figures=()):
+           theory=(), examples=0, violations=0, worst=None, case=None, source=None, figures=(),
+           evidence="no case recorded"):
     return {"id": cid, "statement": statement, "hypotheses": hypotheses, "area": "foundation",
             "references": list(references), "theory": list(theory), "registry_tests": list(registry_tests),
             "status": status, "status_reason": reason, "tests": tests, "examples": examples,
             "violations": violations, "worst_tightness": worst, "worst_case": case, "worst_source": source,
-            "figures": list(figures)}
+            "figures": list(figures), "evidence": evidence}
 
 
 EXPECTED_CLAIMS = [
@@ -52,11 +53,13 @@ EXPECTED_CLAIMS = [
             _test(f"{A}::test_extra", "passed")],
            hypotheses="vanilla RNN", references=["Ref 2013"], theory=["theory.log_upper_bound"],
            examples=16, violations=0, worst=-0.03, case={"n": 4, "T": 7}, source=f"{A}::test_a1[1]",
-           figures=["lag_profile_example"]),
+           figures=["lag_profile_example"],
+           evidence="16 examples, 0 violations; tightest case: measured value at 0.97 of the bound"),
     _claim("B1", "Fails on purpose.", [f"{A}::test_b1"], "failed", "linked tests: 1 failed",
            [_test(f"{A}::test_b1", "failed", "[call] AssertionError: boom",
                   "Falsifying example: test_b1(\n    n=60,\n)", BLOB)],
-           examples=3, violations=1, worst=0.7, case={"n": 60}, source=f"{A}::test_b1"),
+           examples=3, violations=1, worst=0.7, case={"n": 60}, source=f"{A}::test_b1",
+           evidence="3 examples, 1 violation; worst case 0.7 beyond the bound in log terms: a violation"),
     _claim("C1", "Deselected.", ["tests/test_c.py::test_c1"], "not run",
            "none of its linked tests ran: 1 deselected", [_test("tests/test_c.py::test_c1", "deselected")]),
     _claim("D1", "Has no test.", [], "not verified", "no test is linked to this claim (registry or marker)", []),
@@ -90,10 +93,11 @@ def test_the_synthetic_full_run_gives_the_document_worked_out_by_hand():
     got = synthetic_results()
     expected = {
         "schema": "rnn-gradient-theory/results",
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "provenance": PROVENANCE,
         "run": {"status": "failed", "scope": "full", "partial_reasons": [], "exit_status": 1,
                 "tests_collected": 6, "tests_selected": 5, "tests_deselected": 1, "selected_not_run": [],
+                "slow_deselected": 0,
                 "test_outcomes": {"failed": 1, "passed": 3, "skipped": 1}},
         "summary": {"failed": 1, "verified": 1, "not verified": 2, "not run": 1, "claims": 5},
         "claims": EXPECTED_CLAIMS,
@@ -110,7 +114,7 @@ def test_the_synthetic_full_run_gives_the_document_worked_out_by_hand():
     }
     assert got == expected, "the built document differs from the hand-written one:\n" + _diff(got, expected)
     assert list(got) == list(expected), f"top-level key order {list(got)}"
-    assert [c["id"] for c in got["claims"]] == sorted(REGISTRY), "claims are listed by ID"
+    assert [c["id"] for c in got["claims"]] == list(REGISTRY), "claims are listed in the registry's order"
     assert not errors(got), f"schema errors: {errors(got)}"
 
 
@@ -118,7 +122,8 @@ def test_a_partial_run_reports_its_reasons_and_unrun_tests_without_missing_test_
     """In a partial run (-k a1) a claim whose tests were not collected is "not run", the
     registry test that does not exist is not warned about, and a selected test without an
     outcome (the run stopped early) is listed."""
-    registry = {**REGISTRY, "F1": Claim("F1", "Missing.", "none", (), (), (f"{A}::test_gone",))}
+    registry = {**REGISTRY, "F1": Claim(id="F1", statement="Missing.", hypotheses="none",
+                                           tests=(f"{A}::test_gone",))}
     collection = copy.deepcopy(COLLECTION)
     collection["selected"].append(f"{A}::test_late")
     collection["collected"][f"{A}::test_late"] = []
@@ -210,7 +215,7 @@ def test_missing_run_fields_default_to_a_partial_passing_run_of_no_time():
     got = build_results(REGISTRY, {}, {}, {}, {}, {}, {}, {})
     assert got["run"] == {"status": "passed", "scope": "partial", "partial_reasons": [], "exit_status": 0,
                           "tests_collected": 0, "tests_selected": 0, "tests_deselected": 0,
-                          "selected_not_run": [], "test_outcomes": {}}, got["run"]
+                          "selected_not_run": [], "slow_deselected": 0, "test_outcomes": {}}, got["run"]
     assert got["timings"] == {"session_s": 0.0, "claims": {c: 0.0 for c in sorted(REGISTRY)}, "tests": {}}, (
         got["timings"])
     assert {c["id"]: c["status"] for c in got["claims"]} == {c: "not run" for c in REGISTRY}, got["claims"]
@@ -279,8 +284,8 @@ def test_a_selected_linked_test_without_an_outcome_is_not_run():
 def test_warnings_are_sorted_by_kind_claim_and_node_id():
     """Warnings come out sorted whatever order they were found in: here two missing markers
     of one claim, collected in reverse order, and a claim whose node id sorts first."""
-    registry = {**REGISTRY, "G1": Claim("G1", "s", "h", (), (), (f"{A}::test_g",)),
-                "H1": Claim("H1", "s", "h", (), (), (f"{A}::test_0",))}
+    registry = {**REGISTRY, "G1": Claim(id="G1", statement="s", hypotheses="h", tests=(f"{A}::test_g",)),
+                "H1": Claim(id="H1", statement="s", hypotheses="h", tests=(f"{A}::test_0",))}
     collection = {"collected": {f"{A}::test_g[2]": [], f"{A}::test_g[1]": [], f"{A}::test_0": []},
                   "selected": [], "deselected": []}
     got = build_results(registry, collection, {}, {}, {}, {}, PROVENANCE, {"scope": "partial"})

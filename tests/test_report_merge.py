@@ -139,7 +139,7 @@ def test_merge_collection_unions_claims_and_a_test_selected_anywhere_is_selected
         {"collected": None, "selected": None, "deselected": None},
     ])
     assert got == {"collected": {"t::1": ["A", "B", "C"], "t::2": []}, "selected": ["t::1", "t::2"],
-                   "deselected": ["t::3"]}, f"merged: {got}"
+                   "deselected": ["t::3"], "slow": []}, f"merged: {got}"
 
 
 # --- jsonsafe ---------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def test_plugin_writes_the_full_report(project):
     report_md = (reports / "REPORT.md").read_text(encoding="utf-8")
     assert "**RUN FAILED**" in report_md and (reports / "claims.tex").exists(), report_md[:800]
     assert "](figures/critical_line.png)" in report_md, "the claim's figure is not in REPORT.md"
+    assert full["run"]["slow_deselected"] == 1, full["run"]
+    assert "This run left out 1 slow test(s)" in report_md and '-m ""' in report_md, report_md[:1500]
     assert "theory report" in done.stdout, f"no terminal summary:\n{done.stdout[-2000:]}"
     assert full["provenance"]["version"] == theory.__version__, (
         f"results.json version {full['provenance']['version']}, package {theory.__version__}")
@@ -127,6 +129,18 @@ def test_partial_run_writes_to_partial_and_keeps_the_full_report(project):
     statuses = {c["id"]: c["status"] for c in partial["claims"]}
     assert statuses["U1"] == "not run" and statuses["L1"] == "failed", f"statuses: {statuses}"
     assert _unchanged(project, before), "a partial run overwrote the full report"
+
+
+def test_a_run_with_an_empty_mark_expression_is_full_and_runs_the_slow_tests(project):
+    """`-m ""` selects what the default `-m 'not slow'` leaves out: one full, citeable run."""
+    tests = project / "tests" / "test_fake.py"
+    tests.write_text(tests.read_text().replace("raise KeyboardInterrupt", "pass"))
+    done = _pytest(project, "-p", "no:xdist", "-m", "")
+    assert done.returncode == 1, f"exit {done.returncode}\n{done.stdout[-3000:]}"
+    full = _results(project / "reports")
+    assert (full["run"]["scope"], full["run"]["slow_deselected"]) == ("full", 0), full["run"]
+    assert "tests/test_fake.py::test_interrupt" in full["timings"]["tests"], "the slow test did not run"
+    assert "left out" not in (project / "reports" / "REPORT.md").read_text(encoding="utf-8")
 
 
 def test_interrupted_run_writes_nothing(project):

@@ -1,22 +1,9 @@
-"""Rendering: figures, REPORT.md, claims.tex, and `python -m theory.report`."""
+"""The report figures: every figure drawn from its payload, bad payloads skipped with a reason."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-from tests.report_fixtures import DATA_PAIRS, synthetic_results
-from theory.report.__main__ import main
+from tests.report_fixtures import DATA_PAIRS
 from theory.report.figures import FIGURES, draw_all
-from theory.report.latex import render_latex, to_latex
-from theory.report.markdown import render_markdown
-from theory.report.render import write_report
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # one small, well-formed payload per figure (the shapes the measuring tests record)
 PAYLOADS = {
@@ -60,76 +47,3 @@ def test_draw_all_draws_every_figure_and_skips_bad_payloads(tmp_path):
             assert size > 1000, f"{name} is only {size} bytes"
     assert not (tmp_path / "kreiss_transient.png").exists(), "a skipped figure left a file"
     assert drawn["critical_line"]["title"].startswith("Claim MF2: "), f"title: {drawn['critical_line']['title']}"
-
-
-def test_markdown_shows_failure_blob_and_citation():
-    r = synthetic_results()
-    text = render_markdown(r, {}, {"mean_field_rates": "no data recorded in this run"})
-    assert "**RUN FAILED**" in text, f"no FAILED banner in:\n{text[:500]}"
-    assert "@reproduce_failure('6.155.2', b'AEE8')" in text, "reproduction blob missing"
-    assert "Falsifying example: test_b1(" in text, "counterexample missing"
-    assert "Claim A1 — " in text and "verified on 16 Hypothesis examples, 0 violations" in text, (
-        f"citation sentence missing:\n{text}")
-    assert "git checkout abc1234def" in text, "reproduction commands missing"
-    assert "\\|every\\|" in text, "pipes in the statement are not escaped in the table"
-
-
-def test_partial_run_is_flagged_everywhere():
-    r = synthetic_results(scope="partial", exit_status=0, outcomes={})
-    md, tex = render_markdown(r), render_latex(r)
-    assert "**PARTIAL RUN**" in md, f"no partial banner:\n{md[:600]}"
-    assert "% PARTIAL RUN" in tex, f"no partial note in claims.tex:\n{tex[:400]}"
-    statuses = {c["status"] for c in r["claims"]}
-    assert statuses == {"not run"}, f"a partial run with no outcomes gave statuses {statuses}"
-
-
-def test_latex_is_ascii_and_balanced():
-    tex = render_latex(synthetic_results())
-    non_ascii = sorted({ch for ch in tex if ord(ch) > 127})
-    assert not non_ascii, f"claims.tex has non-ASCII characters {non_ascii}"
-    body = tex.replace("\\{", "").replace("\\}", "")
-    assert body.count("{") == body.count("}"), "unbalanced braces in claims.tex"
-    assert to_latex("50% & a_{t−1} ≤ γ") == "50\\% \\& a\\ensuremath{_{t-1}} \\ensuremath{\\le} \\ensuremath{\\gamma}", (
-        to_latex("50% & a_{t−1} ≤ γ"))
-
-
-def test_cli_rerenders_and_reports_bad_input(tmp_path, capsys):
-    results = synthetic_results(data_pairs=[("t::x", {"critical_line": PAYLOADS["critical_line"]})])
-    write_report(results, tmp_path / "reports")
-    (tmp_path / "reports" / "REPORT.md").unlink()
-    (tmp_path / "reports" / "figures" / "critical_line.png").unlink()
-    status = main([str(tmp_path / "reports" / "results.json")])
-    assert status == 0, f"re-render exit status {status}: {capsys.readouterr()}"
-    assert (tmp_path / "reports" / "REPORT.md").exists() and (tmp_path / "reports" / "figures" / "critical_line.png").exists(), (
-        f"not re-rendered: {sorted(p.name for p in (tmp_path / 'reports').rglob('*'))}")
-    report_md = (tmp_path / "reports" / "REPORT.md").read_text(encoding="utf-8")
-    assert "](figures/critical_line.png)" in report_md, "REPORT.md does not show the figure"
-    again = json.loads((tmp_path / "reports" / "results.json").read_text())
-    assert again == json.loads(json.dumps(results)), "re-rendering changed results.json"
-
-    assert main([str(tmp_path / "missing.json")]) == 2, "a missing file must exit with status 2"
-    assert "no such file" in capsys.readouterr().err
-    (tmp_path / "bad.json").write_text("{not json")
-    assert main([str(tmp_path / "bad.json")]) == 2, "invalid JSON must exit with status 2"
-    (tmp_path / "wrong.json").write_text(json.dumps({"schema": "something else"}))
-    assert main([str(tmp_path / "wrong.json")]) == 2, "a schema mismatch must exit with status 2"
-    assert "do not match schema" in capsys.readouterr().err
-
-
-def test_cli_as_a_module_exits_2_without_traceback(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "theory.report", str(tmp_path / "nope.json")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "Traceback" not in done.stderr, (
-        f"exit {done.returncode}, stderr:\n{done.stderr}")
-
-
-@pytest.mark.parametrize("module", ["theory.report.answer"])
-def test_answer_is_written_when_the_module_exists(tmp_path, monkeypatch, module):
-    import types
-
-    fake = types.ModuleType(module)
-    fake.render = lambda results: f"# Answer\n\n{results['summary']['verified']} verified\n"
-    monkeypatch.setitem(sys.modules, module, fake)
-    write_report(synthetic_results(data_pairs=[]), tmp_path / "r")
-    text = (tmp_path / "r" / "ANSWER.md").read_text()
-    assert text == "# Answer\n\n1 verified\n", f"ANSWER.md: {text!r}"

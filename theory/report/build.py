@@ -7,11 +7,13 @@ session; the tests feed it synthetic inputs.
 
 from __future__ import annotations
 
-from .jsonsafe import encode
+from .jsonsafe import decode, encode
+from .merge import tightness_value
 from .outcomes import NOT_RAN, base_nodeid
+from .phrases import Observed
 from .schema import SCHEMA_ID, SCHEMA_VERSION
 
-__all__ = ["STATUSES", "claim_status", "build_results", "numbers_view"]
+__all__ = ["STATUSES", "claim_status", "build_results", "evidence_phrase", "numbers_view"]
 
 #: Claim statuses, in the order the report lists them.
 STATUSES = ("failed", "verified", "not verified", "not run")
@@ -62,6 +64,19 @@ def claim_status(states, *, partial):
     return "not verified", f"not every linked test passed: {summary}"
 
 
+def evidence_phrase(claim, entry, data):
+    """The claim's evidence phrase for the numbers in ``entry`` (a results claim entry)."""
+    worst = entry.get("worst_tightness")
+    observed = Observed(
+        examples=int(entry.get("examples", 0)),
+        violations=int(entry.get("violations", 0)),
+        worst_tightness=None if worst is None else tightness_value(worst),
+        worst_case=decode(entry.get("worst_case")),
+        data=decode(data or {}),
+    )
+    return claim.evidence.phrase(observed)
+
+
 def _claim_dict(c):
     return {
         "id": c.id,
@@ -74,13 +89,94 @@ def _claim_dict(c):
     }
 
 
+def _warning(kind, claim_id, nodeid, message):
+    return {"kind": kind, "claim": claim_id, "nodeid": nodeid, "message": message}
+
+
+def _linked(claim_id, listed, collected, by_base, warnings):
+    """Collected node ids linked to a claim (marker or registry), warning about mismatches."""
+    linked = {n for n, ids in collected.items() if claim_id in ids}
+    for base in sorted(listed):
+        for nodeid in by_base.get(base, ()):
+            linked.add(nodeid)
+            if claim_id not in collected[nodeid]:
+                warnings.append(_warning(
+                    "marker_missing", claim_id, nodeid,
+                    f"{nodeid} is listed in the registry for {claim_id} but has no "
+                    f"@pytest.mark.claim({claim_id!r})"))
+    for nodeid in sorted(linked):
+        if claim_id in collected[nodeid] and base_nodeid(nodeid) not in listed:
+            warnings.append(_warning(
+                "unlisted_marker", claim_id, nodeid,
+                f"{nodeid} carries @pytest.mark.claim({claim_id!r}) but is not in the registry's "
+                f"tests for {claim_id}"))
+    return linked
+
+
+def _tests(claim_id, listed, linked, state, outcomes, partial, warnings):
+    """The linked tests' records, then the registry's tests that were not collected."""
+    tests = []
+    for nodeid in sorted(linked):
+        rec = outcomes.get(nodeid, {})
+        tests.append({"nodeid": nodeid, "outcome": state(nodeid), "failure": rec.get("failure"),
+                      "counterexample": rec.get("counterexample"),
+                      "reproduce_failure": rec.get("reproduce_failure")})
+    for base in sorted(listed - {base_nodeid(n) for n in linked}):
+        tests.append({"nodeid": base, "outcome": "not collected", "failure": None,
+                      "counterexample": None, "reproduce_failure": None})
+        if not partial:
+            warnings.append(_warning(
+                "listed_test_not_found", claim_id, base,
+                f"the registry lists {base} for {claim_id} but no such test was collected"))
+    return tests
+
+
+def _claim_entry(c, tests, ev, figures, data, partial, warnings):
+    status, reason = claim_status([t["outcome"] for t in tests], partial=partial)
+    entry = {
+        **_claim_dict(c), "status": status, "status_reason": reason, "tests": tests,
+        "examples": int(ev.get("examples", 0)), "violations": int(ev.get("violations", 0)),
+        "worst_tightness": ev.get("worst_tightness"), "worst_case": ev.get("worst_case"),
+        "worst_source": ev.get("worst_source"), "figures": figures,
+    }
+    entry["evidence"] = evidence_phrase(c, entry, data)
+    if entry["violations"] and status == "verified":
+        warnings.append(_warning(
+            "violations_with_passing_tests", c.id, None,
+            f"{c.id}: {entry['violations']} of {entry['examples']} recorded examples are marked "
+            f"as violations, yet all its tests passed"))
+    return entry
+
+
+def _run_record(run, collection, outcomes, partial):
+    counts = {}
+    for rec in outcomes.values():
+        counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
+    exit_status = int(run.get("exit_status", 0))
+    deselected = set(collection.get("deselected", ()))
+    # a claim fails only through a failed or erroring test, which the outcome counts include
+    failed = exit_status != 0 or counts.get("failed", 0) + counts.get("error", 0) > 0
+    return {
+        "status": "failed" if failed else "passed",
+        "scope": "partial" if partial else "full",
+        "partial_reasons": list(run.get("partial_reasons", ())),
+        "exit_status": exit_status,
+        "tests_collected": len(collection.get("collected", {})),
+        "tests_selected": len(collection.get("selected", ())),
+        "tests_deselected": len(deselected),
+        "selected_not_run": sorted(set(collection.get("selected", ())) - set(outcomes)),
+        "slow_deselected": len(set(collection.get("slow", ())) & deselected),
+        "test_outcomes": {k: counts[k] for k in sorted(counts)},
+    }
+
+
 def build_results(registry, collection, outcomes, evidence, data, data_sources, provenance, run):
     """Assemble the results document.
 
     Parameters
     ----------
     registry : mapping
-        Claim ID → :class:`theory.report.claims.Claim`.
+        Claim ID → :class:`theory.report.claims.Claim`, in the order the report lists them.
     collection : dict
         From :func:`theory.report.merge.merge_collection`.
     outcomes : dict
@@ -113,101 +209,30 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
             return outcomes[nodeid]["outcome"]
         return "deselected" if nodeid in deselected else "not run"
 
-    warnings = []
-    claims, claim_durations = [], {}
-    marker_claims = {c for ids in collected.values() for c in ids}
-    for claim_id in sorted(registry):
-        c = registry[claim_id]
+    warnings, claims, claim_durations = [], [], {}
+    for claim_id, c in registry.items():  # the registry's order is the report's order
         listed = set(c.tests)
-        linked = {n for n, ids in collected.items() if claim_id in ids}
-        for base in sorted(listed):
-            for nodeid in by_base.get(base, ()):
-                linked.add(nodeid)
-                if claim_id not in collected[nodeid]:
-                    warnings.append({
-                        "kind": "marker_missing", "claim": claim_id, "nodeid": nodeid,
-                        "message": f"{nodeid} is listed in the registry for {claim_id} but has "
-                                   f"no @pytest.mark.claim({claim_id!r})",
-                    })
-        for nodeid in sorted(linked):
-            if claim_id in collected[nodeid] and base_nodeid(nodeid) not in listed:
-                warnings.append({
-                    "kind": "unlisted_marker", "claim": claim_id, "nodeid": nodeid,
-                    "message": f"{nodeid} carries @pytest.mark.claim({claim_id!r}) but is not in "
-                               f"the registry's tests for {claim_id}",
-                })
-        tests = []
-        for nodeid in sorted(linked):
-            rec = outcomes.get(nodeid, {})
-            tests.append({
-                "nodeid": nodeid,
-                "outcome": state(nodeid),
-                "failure": rec.get("failure"),
-                "counterexample": rec.get("counterexample"),
-                "reproduce_failure": rec.get("reproduce_failure"),
-            })
-        for base in sorted(listed - {base_nodeid(n) for n in linked}):
-            tests.append({"nodeid": base, "outcome": "not collected", "failure": None,
-                          "counterexample": None, "reproduce_failure": None})
-            if not partial:
-                warnings.append({
-                    "kind": "listed_test_not_found", "claim": claim_id, "nodeid": base,
-                    "message": f"the registry lists {base} for {claim_id} but no such test was collected",
-                })
-        status, reason = claim_status([t["outcome"] for t in tests], partial=partial)
-        ev = evidence.get(claim_id) or {}
-        entry = {
-            **_claim_dict(c),
-            "status": status,
-            "status_reason": reason,
-            "tests": tests,
-            "examples": int(ev.get("examples", 0)),
-            "violations": int(ev.get("violations", 0)),
-            "worst_tightness": ev.get("worst_tightness"),
-            "worst_case": ev.get("worst_case"),
-            "worst_source": ev.get("worst_source"),
-            "figures": sorted(k for k, src in data_sources.items()
-                              if claim_id in collected.get(src, ()) or base_nodeid(src) in listed),
-        }
-        if entry["violations"] and status == "verified":
-            warnings.append({
-                "kind": "violations_with_passing_tests", "claim": claim_id, "nodeid": None,
-                "message": f"{claim_id}: {entry['violations']} of {entry['examples']} recorded "
-                           f"examples are marked as violations, yet all its tests passed",
-            })
-        claims.append(entry)
+        linked = _linked(claim_id, listed, collected, by_base, warnings)
+        tests = _tests(claim_id, listed, linked, state, outcomes, partial, warnings)
+        figures = sorted(k for k, src in data_sources.items()
+                         if claim_id in collected.get(src, ()) or base_nodeid(src) in listed)
+        claims.append(_claim_entry(c, tests, evidence.get(claim_id) or {}, figures, data, partial,
+                                   warnings))
         claim_durations[claim_id] = round(sum(outcomes.get(n, {}).get("duration_s", 0.0) for n in linked), 6)
     for claim_id in sorted(set(evidence) - set(registry)):
-        warnings.append({"kind": "unknown_claim_evidence", "claim": claim_id, "nodeid": None,
-                         "message": f"evidence was recorded for {claim_id!r}, which is not in the registry"})
+        warnings.append(_warning("unknown_claim_evidence", claim_id, None,
+                                 f"evidence was recorded for {claim_id!r}, which is not in the registry"))
+    marker_claims = {c for ids in collected.values() for c in ids}
     for claim_id in sorted(marker_claims - set(registry)):
-        warnings.append({"kind": "unknown_claim_marker", "claim": claim_id, "nodeid": None,
-                         "message": f"a test is marked with unknown claim {claim_id!r}"})
-
-    counts = {}
-    for rec in outcomes.values():
-        counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
+        warnings.append(_warning("unknown_claim_marker", claim_id, None,
+                                 f"a test is marked with unknown claim {claim_id!r}"))
     summary = {s: sum(1 for c in claims if c["status"] == s) for s in STATUSES}
     summary["claims"] = len(claims)
-    exit_status = int(run.get("exit_status", 0))
-    # a claim fails only through a failed or erroring test, which the outcome counts include
-    failed = exit_status != 0 or counts.get("failed", 0) + counts.get("error", 0) > 0
-    not_run_selected = sorted(set(collection.get("selected", ())) - set(outcomes))
-    results = {
+    return {
         "schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "provenance": encode(provenance),
-        "run": {
-            "status": "failed" if failed else "passed",
-            "scope": "partial" if partial else "full",
-            "partial_reasons": list(run.get("partial_reasons", ())),
-            "exit_status": exit_status,
-            "tests_collected": len(collected),
-            "tests_selected": len(collection.get("selected", ())),
-            "tests_deselected": len(deselected),
-            "selected_not_run": not_run_selected,
-            "test_outcomes": {k: counts[k] for k in sorted(counts)},
-        },
+        "run": _run_record(run, collection, outcomes, partial),
         "summary": summary,
         "claims": claims,
         "warnings": sorted(warnings, key=lambda w: (w["kind"], w["claim"] or "", w["nodeid"] or "")),
@@ -219,7 +244,6 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
             "tests": {n: round(outcomes[n].get("duration_s", 0.0), 6) for n in sorted(outcomes)},
         },
     }
-    return results
 
 
 def numbers_view(results):

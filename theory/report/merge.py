@@ -126,22 +126,25 @@ def merge_collection(outputs):
     ----------
     outputs : iterable of dict
         Each with ``"collected"`` (node id → list of claim IDs on its markers, for
-        selected and deselected tests), ``"selected"`` and ``"deselected"`` (node ids).
+        selected and deselected tests), ``"selected"``, ``"deselected"`` and, optionally,
+        ``"slow"`` (node ids of tests marked ``slow``).
 
     Returns
     -------
     dict
-        The same three keys, sorted; a test selected in any process counts as selected.
+        The same four keys, sorted; a test selected in any process counts as selected.
     """
-    collected, selected, deselected = {}, set(), set()
+    collected, selected, deselected, slow = {}, set(), set(), set()
     for out in outputs:
         for nodeid, claims in (out.get("collected") or {}).items():
             collected.setdefault(nodeid, set()).update(claims)
         selected.update(out.get("selected") or ())
         deselected.update(out.get("deselected") or ())
+        slow.update(out.get("slow") or ())
     deselected -= selected
     return {
         "collected": {k: sorted(collected[k]) for k in sorted(collected)},
         "selected": sorted(selected),
         "deselected": sorted(deselected),
+        "slow": sorted(slow),
     }

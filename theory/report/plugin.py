@@ -69,6 +69,7 @@ class ReportPlugin:
         self.collected = {}
         self.selected = []
         self.deselected = set()
+        self.slow = set()
         self.tally = OutcomeTally()
         self.worker_outputs = []
         self.workers = 0
@@ -95,14 +96,19 @@ class ReportPlugin:
     def _markers(self, item):
         return sorted({str(a) for m in item.iter_markers("claim") for a in m.args})
 
+    def _collect(self, item):
+        self.collected[item.nodeid] = self._markers(item)
+        if item.get_closest_marker("slow") is not None:
+            self.slow.add(item.nodeid)
+
     def pytest_deselected(self, items):
         for item in items:
-            self.collected[item.nodeid] = self._markers(item)
+            self._collect(item)
             self.deselected.add(item.nodeid)
 
     def pytest_collection_finish(self, session):
         for item in session.items:
-            self.collected[item.nodeid] = self._markers(item)
+            self._collect(item)
         self.selected = [item.nodeid for item in session.items]
         self._harvest("<collection>")
 
@@ -123,6 +129,7 @@ class ReportPlugin:
             "collected": {k: list(v) for k, v in self.collected.items()},
             "selected": list(self.selected),
             "deselected": sorted(self.deselected),
+            "slow": sorted(self.slow),
             "evidence": self.evidence_pairs,
             "data": self.data_pairs,
             "errors": self.errors,
