@@ -201,14 +201,14 @@ def draw_mean_field(fig, p):
         ax.axvline(crit, linestyle="--", color=BLACK, linewidth=1.4,
                    label=rf"order–chaos transition $\sigma_w^* = {crit:.3g}$")
         lo, hi = ax.get_xlim()
-        ax.text((lo + crit) / 2, 0.96, "ordered:\nvanishing", transform=ax.get_xaxis_transform(),
-                ha="center", va="top", fontsize=11, color=BLUE)
-        ax.text((crit + hi) / 2, 0.96, "chaotic:\nexploding", transform=ax.get_xaxis_transform(),
-                ha="center", va="top", fontsize=11, color=VERMILION)
+        ax.text(lo + 0.62 * (crit - lo), 0.04, "ordered:\nvanishing", transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=11, color=BLUE)
+        ax.text((crit + hi) / 2, 0.04, "chaotic:\nexploding", transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=11, color=VERMILION)
     ax.set_xlabel(r"weight scale $\sigma_w$")
     ax.set_ylabel(r"per-step rate $\frac{1}{\ell}\log\|\partial h_T/\partial h_{T-\ell}\|$")
-    ax.legend(loc="lower right")
-    names = {"activation": "activation", "sigma_b": "σ_b", "n": "n"}
+    fig.legend(loc="outside lower center", ncols=2)
+    names = {"activation": "activation", "sigma_b": r"$\sigma_b$", "n": "n"}
     style.subtitle(ax, ", ".join(f"{names[k]} = {_fmt(p[k])}" for k in names if k in p))
 
 
@@ -267,17 +267,17 @@ def draw_kreiss(fig, p):
     ax = fig.add_subplot()
     ax.plot(lags, meas, "-", color=BLACK, marker="o" if lags.size <= 40 else None,
             label=r"measured $\log\|W^\ell\|_2$")
-    ax.axhline(lo, linestyle="--", color=BLUE, label=rf"Kreiss lower bound on the peak: $\log K(W) = {lo:.3g}$")
+    ax.axhline(lo, linestyle="--", color=BLUE, label=rf"Kreiss lower bound: $\log K(W) = {lo:.3g}$")
     ax.axhline(hi, linestyle="-.", color=VERMILION,
-               label=rf"Kreiss upper bound on the peak: $\log(e\,n\,K(W)) = {hi:.3g}$")
+               label=rf"Kreiss upper bound: $\log(e\,n\,K(W)) = {hi:.3g}$")
     if np.isfinite(meas).any():
         peak = int(np.nanargmax(meas))
         ax.plot([lags[peak]], [meas[peak]], "*", color=ORANGE, markersize=14, label="transient peak")
     ax.set_xlabel(r"lag $\ell$ (steps)")
     ax.set_ylabel(r"$\log\|W^\ell\|_2$")
-    ax.legend(loc="best")
+    ax.legend(loc="lower left")
     if "n" in p:
-        style.subtitle(ax, f"n = {_fmt(p['n'])}; the transient peak must lie between the two lines")
+        style.subtitle(ax, f"n = {_fmt(p['n'])}; the transient peak must lie between the two bounds")
 
 
 def draw_tied_untied(fig, p):
@@ -506,10 +506,10 @@ def draw_agreement_training(fig, p):
     handles = {}
     for ax in (left, right):
         handles.update(zip(*reversed(ax.get_legend_handles_labels())))
-    fig.legend(list(handles.values()), list(handles), loc="outside right upper")
     seeds = p.get("seeds")
-    if seeds:
-        style.footnote(fig, f"geometric mean over {_plural(seeds, 'seed')}; step 0 is the initialisation")
+    note = f"geometric mean over {_plural(seeds, 'seed')}; step 0: initialisation" if seeds else None
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=min(len(handles), 4),
+               title=note)
 
 
 def _wall_lines(predicted):

@@ -65,6 +65,7 @@ RC = {
     "legend.handlelength": 2.4,
     "figure.constrained_layout.h_pad": 0.03,
     "figure.constrained_layout.w_pad": 0.03,
+    "figure.constrained_layout.wspace": 0.05,  # tick labels of panels side by side never touch
     "svg.fonttype": "path",  # the SVG looks the same where DejaVu Sans is not installed
     "svg.hashsalt": "rnn-gradient-theory",  # stable ids: identical SVGs for identical data
 }
@@ -157,7 +158,7 @@ def save(fig, stem):
     return [png, svg]
 
 
-_SUBSCRIPT = re.compile(r"([A-Za-z])_(\{[^{}$]*\}|[A-Za-z0-9])")
+_SUBSCRIPT = re.compile(r"(\w)_(\{[^{}$]*\}|\w)")
 
 
 def mathtext(text):
