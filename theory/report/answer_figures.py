@@ -9,6 +9,7 @@ caller's backend and pyplot state are left as they are.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from . import figures, style
 from .style import BLACK, GREEN, GREY
 
-__all__ = ["FIGURES", "draw_figures"]
+__all__ = ["FIGURES", "available", "compose", "draw_figures"]
 
 #: Figure key → file stem (the PNG is ``<stem>.png``, the SVG ``<stem>.svg``).
 FIGURES = {
@@ -151,6 +152,48 @@ def _ready(key, payload):
     return bool(payload.get("lags"))
 
 
+def available(results):
+    """The keys of :data:`FIGURES` whose data ``results`` holds, in drawing order."""
+    keys = []
+    for key, (data_key, *_) in _DRAWINGS.items():
+        payload = _payload(results, data_key)
+        if payload is not None and _ready(key, payload):
+            keys.append(key)
+    return keys
+
+
+@contextlib.contextmanager
+def compose(key, results, *, titles=True):
+    """Figure ``key`` of the page drawn from ``results``, in the package style, for one ``with`` block.
+
+    Parameters
+    ----------
+    key : str
+        One of :func:`available`'s keys.
+    results : dict
+    titles : bool, optional
+        Head the figure with its claims and statement (default); ``False`` for slides.
+
+    Yields
+    ------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``key`` has no data in ``results`` or its payload is malformed.
+    """
+    if key not in available(results):
+        raise ValueError(f"no data for the answer figure {key!r}")
+    data_key, claim_ids, heading, draw, size = _DRAWINGS[key]
+    payload = _agreement_payload(results)[1] if key == "agreement" else _payload(results, data_key)
+    with style.drawing(size) as fig:
+        draw(fig, payload)
+        if titles:
+            style.title(fig, figures.title_text(heading, claim_ids))
+        yield fig
+
+
 def draw_figures(results, directory, *, titles=True):
     """Draw the page's figures that have data into ``directory``; return key → file name.
 
@@ -174,23 +217,16 @@ def draw_figures(results, directory, *, titles=True):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     drawn = {}
-    for key, (data_key, claim_ids, heading, draw, size) in _DRAWINGS.items():
-        payload = _payload(results, data_key)
-        if payload is None or not _ready(key, payload):
-            continue
-        if key == "agreement":
-            payload = _agreement_payload(results)[1]
+    for key in available(results):
         stem = directory / FIGURES[key]
         try:
-            with style.drawing(size) as fig:
-                draw(fig, payload)
-                if titles:
-                    style.title(fig, figures.title_text(heading, claim_ids))
+            with compose(key, results, titles=titles) as fig:
                 style.save(fig, stem)
-        except (ValueError, TypeError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the page
             for suffix in (".png", ".svg"):
                 stem.with_suffix(suffix).unlink(missing_ok=True)
-            warnings.warn(f"answer figure {key!r} not drawn: malformed {data_key!r} payload: {exc}", stacklevel=2)
+            warnings.warn(f"answer figure {key!r} not drawn: malformed {_DRAWINGS[key][0]!r} payload: {exc}",
+                          stacklevel=2)
             continue
         drawn[key] = stem.with_suffix(".png").name
     return drawn

@@ -13,6 +13,7 @@ imported only when a figure is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import textwrap
@@ -26,7 +27,7 @@ from . import style
 from .jsonsafe import decode
 from .style import BLACK, BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
 
-__all__ = ["FigureSpec", "FIGURES", "draw_all", "draw_one"]
+__all__ = ["FigureSpec", "FIGURES", "compose", "draw_all", "draw_one", "payload_for", "title_text"]
 
 LN10 = math.log(10.0)
 
@@ -624,21 +625,42 @@ def payload_for(spec, data):
     return payload
 
 
-def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
-    """Draw one figure and save it as ``path_stem.png`` and ``path_stem.svg``.
+@contextlib.contextmanager
+def compose(spec, payload, claim_ids=(), *, titles=True):
+    """The figure of ``spec`` drawn from ``payload``, in the package style, for one ``with`` block.
+
+    Save it (:func:`theory.report.style.save`) or inspect it inside the block, where the
+    style applies.
 
     Parameters
     ----------
     spec : FigureSpec
     payload : dict
         The recorded data (see :func:`payload_for`).
-    path_stem : str or Path
-        The file path without suffix.
     claim_ids : sequence of str, optional
         The claims shown, for the heading.
     titles : bool, optional
         Draw the heading "Claim XX: …" (default); ``False`` for slides, where the frame has
         its own title.
+
+    Yields
+    ------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the payload is malformed (missing key, wrong length, not numeric).
+    """
+    with style.drawing(spec.size) as fig:
+        spec.draw(fig, payload)
+        if titles:
+            style.title(fig, title_text(spec.title, claim_ids))
+        yield fig
+
+
+def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
+    """Draw one figure (:func:`compose`) and save it as ``path_stem.png`` and ``path_stem.svg``.
 
     Returns
     -------
@@ -650,10 +672,7 @@ def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
     ValueError
         If the payload is malformed (missing key, wrong length, not numeric).
     """
-    with style.drawing(spec.size) as fig:
-        spec.draw(fig, payload)
-        if titles:
-            style.title(fig, title_text(spec.title, claim_ids))
+    with compose(spec, payload, claim_ids, titles=titles) as fig:
         return style.save(fig, path_stem)
 
 
