@@ -219,7 +219,7 @@ def test_lag_profile_axis_fits_the_measured_curve():
 
 @pytest.mark.parametrize("per_seed", [False, True], ids=["pooled", "per-seed"])
 def test_agreement_accuracy_draws_each_seed_or_the_pooled_band(per_seed):
-    payload = {**PAYLOADS["agreement_accuracy"], **(PER_SEED if per_seed else {"confidence": 0.95})}
+    payload = {**PAYLOADS["agreement_accuracy"], **(PER_SEED | {"seeds": 3} if per_seed else {"confidence": 0.95})}
     with figures.compose(SPECS["agreement_accuracy"], payload) as fig:
         top = fig.axes[0]
         points = sum(len(c.lines[0].get_xdata()) for c in top.containers)
@@ -227,7 +227,7 @@ def test_agreement_accuracy_draws_each_seed_or_the_pooled_band(per_seed):
         title = top.get_legend().get_title().get_text()
     if per_seed:
         assert points == 2 * 2 * 3, f"{points} seed points, expected 2 models × 2 distances × 3 seeds"
-        assert title.startswith("99 % Wilson intervals; each seed a point"), title
+        assert title == "99 % Wilson intervals; 3 seeds, each a point; line: their mean", title
     else:
         assert points == 0 and bands == 2, f"pooled form: {points} seed points, {bands} bands"
         assert title == "95 % Wilson intervals; pooled over 1 seed", title

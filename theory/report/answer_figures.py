@@ -89,9 +89,9 @@ def draw_lag_terms(fig, lag):
     left.set_ylim(bottom=max(left.get_ylim()[0], -25))
     left.set_title(r"terms $G_{T-\ell}$ of $\partial L_T/\partial W$", loc="left")
     right.set_xlabel("cut-off L")
-    right.set_ylabel("share of gradient mass from lags > L")
+    right.set_ylabel("share of the gradient mass")
     right.set_ylim(-0.02, 1.02)
-    right.set_title("share beyond the cut-off", loc="left")
+    right.set_title("mass from lags > L", loc="left")
     title = f"agreement RNN, D = {_fmt(lag['distance'])}" if lag.get("distance") is not None else None
     _case_legend(fig, cases, [("measured", {"marker": "o", "markersize": 3}),
                               (r"bound $C(\gamma\|W\|_2)^\ell$; predicted ceiling", {"linestyle": "--"})], title)

@@ -182,7 +182,8 @@ def _note_off_axis(ax, lags, curve, bottom):
     first = below[0]
     end = _minus(f"{curve[-1]:.0f}")
     ax.annotate(f"lower bound (L1) off the axis;\nat ℓ = {_fmt(lags[-1])}: {end}",
-                xy=(lags[first], bottom), xytext=(lags[first] + 0.04 * (lags[-1] - lags[0]), bottom + 0.05 * (ax.get_ylim()[1] - bottom)),
+                xy=(lags[first], bottom),
+                xytext=(lags[first] + 0.04 * (lags[-1] - lags[0]), bottom + 0.05 * (ax.get_ylim()[1] - bottom)),
                 color=BLUE, fontsize=10, arrowprops={"arrowstyle": "->", "color": BLUE})
 
 
@@ -451,7 +452,7 @@ def draw_agreement(fig, p):
     top.set_ylim(0.0, 1.05)
     seeds = p.get("seeds")
     if per_seed:
-        kind = "each seed a point, line: mean over seeds"
+        kind = (_plural(seeds, "seed") + ", each a point" if seeds else "each seed a point") + "; line: their mean"
     else:
         kind = "pooled over " + _plural(seeds, "seed") if seeds else "pooled"
     top.legend(list(handles.values()), list(handles), loc="lower left", ncols=len(handles),
