@@ -95,7 +95,8 @@ def style_problems(fig):
     width, height = fig.get_size_inches()
     tolerance = 0.02  # inches: antialiasing of the outermost glyphs
     if box.x0 < -tolerance or box.y0 < -tolerance or box.x1 > width + tolerance or box.y1 > height + tolerance:
-        problems.append(f"drawn content {box} runs off the {width:.2f} × {height:.2f} in figure")
+        problems.append(f"drawn content ({box.x0:.2f}, {box.y0:.2f}) to ({box.x1:.2f}, {box.y1:.2f}) in "
+                        f"runs off the {width:.2f} × {height:.2f} in figure")
     for legend in fig.findobj(Legend):
         labels = [t.get_text() for t in legend.get_texts()]
         repeated = sorted({label for label in labels if labels.count(label) > 1})
@@ -224,13 +225,13 @@ def test_agreement_accuracy_draws_each_seed_or_the_pooled_band(per_seed):
         top = fig.axes[0]
         points = sum(len(c.lines[0].get_xdata()) for c in top.containers)
         bands = len(top.collections) - sum(len(c.lines[2]) for c in top.containers)
-        title = top.get_legend().get_title().get_text()
+        title = fig.legends[0].get_title().get_text()
     if per_seed:
         assert points == 2 * 2 * 3, f"{points} seed points, expected 2 models × 2 distances × 3 seeds"
-        assert title == "99 % Wilson intervals; 3 seeds, each a point; line: their mean", title
+        assert title == "accuracy: 99 % Wilson intervals; 3 seeds, each a point; line: their mean", title
     else:
         assert points == 0 and bands == 2, f"pooled form: {points} seed points, {bands} bands"
-        assert title == "95 % Wilson intervals; pooled over 1 seed", title
+        assert title == "accuracy: 95 % Wilson intervals; pooled over 1 seed", title
 
 
 def test_per_seed_intervals_are_scipys_wilson_intervals():

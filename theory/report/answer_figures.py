@@ -89,7 +89,7 @@ def draw_lag_terms(fig, lag):
     left.set_ylim(bottom=max(left.get_ylim()[0], -25))
     left.set_title(r"terms $G_{T-\ell}$ of $\partial L_T/\partial W$", loc="left")
     right.set_xlabel("cut-off L")
-    right.set_ylabel("share of the gradient mass")
+    right.set_ylabel("share of the mass")
     right.set_ylim(-0.02, 1.02)
     right.set_title("mass from lags > L", loc="left")
     title = f"agreement RNN, D = {_fmt(lag['distance'])}" if lag.get("distance") is not None else None
@@ -172,7 +172,8 @@ def compose(key, results, *, titles=True):
         One of :func:`available`'s keys.
     results : dict
     titles : bool, optional
-        Head the figure with its claims and statement (default); ``False`` for slides.
+        Head the figure with its claims and statement at its page size (default); ``False``
+        for slides: no heading, at :data:`~theory.report.style.SLIDE`.
 
     Yields
     ------
@@ -187,7 +188,7 @@ def compose(key, results, *, titles=True):
         raise ValueError(f"no data for the answer figure {key!r}")
     data_key, claim_ids, heading, draw, size = _DRAWINGS[key]
     payload = _agreement_payload(results)[1] if key == "agreement" else _payload(results, data_key)
-    with style.drawing(size) as fig:
+    with style.drawing(size if titles else style.SLIDE) as fig:
         draw(fig, payload)
         if titles:
             style.title(fig, figures.title_text(heading, claim_ids))
@@ -205,7 +206,7 @@ def draw_figures(results, directory, *, titles=True):
         Where the PNG and SVG files go (created if needed).
     titles : bool, optional
         Head each figure with its claims and statement (default); ``False`` draws them for
-        slides, without the heading.
+        slides, without the heading and at :data:`~theory.report.style.SLIDE`.
 
     Returns
     -------

@@ -167,7 +167,7 @@ def draw_lag_profile(fig, p):
     ax.set_ylim(bottom, top)
     ax.set_xlim(np.nanmin(lags), np.nanmax(lags))
     ax.set_xlabel(r"lag $\ell = T - k$ (steps back in time)")
-    ax.set_ylabel(r"$\log\,\|\partial h_T/\partial h_{T-\ell}\|_2$ (natural log)")
+    ax.set_ylabel("$\\log\\,\\|\\partial h_T/\\partial h_{T-\\ell}\\|_2$\n(natural log)")
     _decades_axis(ax)
     fig.legend(loc="outside lower center", ncols=2)
     if p.get("case"):
@@ -208,7 +208,7 @@ def draw_mean_field(fig, p):
         ax.text((crit + hi) / 2, 0.04, "chaotic:\nexploding", transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=11, color=VERMILION)
     ax.set_xlabel(r"weight scale $\sigma_w$")
-    ax.set_ylabel(r"per-step rate $\frac{1}{\ell}\log\|\partial h_T/\partial h_{T-\ell}\|$")
+    ax.set_ylabel("per-step rate\n$\\frac{1}{\\ell}\\log\\|\\partial h_T/\\partial h_{T-\\ell}\\|$")
     fig.legend(loc="outside lower center", ncols=2)
     names = {"activation": "activation", "sigma_b": r"$\sigma_b$", "n": "n"}
     style.subtitle(ax, ", ".join(f"{names[k]} = {_fmt(p[k])}" for k in names if k in p))
@@ -320,7 +320,7 @@ def draw_gated(fig, p):
     both, magnified = fig.subplots(1, 2, width_ratios=[3, 2]) if gated else (fig.add_subplot(), None)
     for _, label, colour, ls, values in curves:
         both.plot(lags, values, ls, color=colour, label=label)
-    both.set_ylabel(r"$\log\,\|\partial h_T/\partial s_{T-\ell}\|_2$ (natural log)")
+    both.set_ylabel("$\\log\\,\\|\\partial h_T/\\partial s_{T-\\ell}\\|_2$\n(natural log)")
     both.set_title("all cells", loc="left")
     both.legend(loc="lower left")
     if magnified is not None:
@@ -431,15 +431,20 @@ def _draw_accuracy_pooled(ax, p, d):
 
 
 def draw_agreement(fig, p):
-    """Accuracy vs distance (top) and the subject's gradient norm (bottom) (``agreement_accuracy``).
+    """Accuracy vs distance and the subject's gradient norm (``agreement_accuracy``).
 
     With ``per_seed`` accuracies in the payload each seed is a point with its interval (a
     mean over seeds would hide a seed that learned), the line joining the seeds' means;
-    otherwise the pooled accuracy is a line with its interval as a band. The legend states
-    the interval's confidence.
+    otherwise the pooled accuracy is a line with its interval as a band. One legend under
+    both panels states the interval's confidence. The panels are stacked on a page and side
+    by side on a slide (a figure more than 1.6 times as wide as high).
     """
     d = _arr(p, "distances")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    wide = fig.get_figwidth() > 1.6 * fig.get_figheight()
+    if wide:
+        top, bottom = fig.subplots(1, 2)
+    else:
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     per_seed = isinstance(p.get("per_seed"), dict) and any(k in p["per_seed"] for k, *_ in MODELS)
     handles = _draw_accuracy_per_seed(top, p, d) if per_seed else _draw_accuracy_pooled(top, p, d)
     if not handles:
@@ -450,34 +455,38 @@ def draw_agreement(fig, p):
         handles[f"learned (≥ {threshold:g})"] = top.axhline(threshold, linestyle="--", color=GREEN, linewidth=1.2)
     top.set_ylabel("accuracy")
     top.set_ylim(0.0, 1.05)
+    handles.update(_draw_subject_gradients(bottom, p, d))
     seeds = p.get("seeds")
     if per_seed:
         kind = (_plural(seeds, "seed") + ", each a point" if seeds else "each seed a point") + "; line: their mean"
     else:
         kind = "pooled over " + _plural(seeds, "seed") if seeds else "pooled"
-    top.legend(list(handles.values()), list(handles), loc="lower left", ncols=len(handles),
-               title=f"{_confidence_text(p)}; {kind}", handlelength=2.0, columnspacing=1.2)
-    _draw_subject_gradients(bottom, p, d)
-    bottom.set_xlabel("distance D between subject and verb (tokens)")
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=3,
+               title=f"accuracy: {_confidence_text(p)}; {kind}")
+    for ax in (top, bottom) if wide else (bottom,):
+        ax.set_xlabel("distance D (tokens)" if wide else "distance D between subject and verb (tokens)")
 
 
 def _draw_subject_gradients(ax, p, d):
-    """The gradient reaching the subject, untrained (solid) and trained (dashed), log scale."""
+    """The gradient reaching the subject, untrained (solid) and trained (dashed), log scale.
+
+    Returns the legend handles of the two line styles (the colours are the accuracy's).
+    """
     from matplotlib.lines import Line2D
 
     handles = {}
     for field, fmt, when in (("subject_grad", "-o", "untrained"), ("subject_grad_trained", "--s", "trained")):
         grads = p.get(field) or {}
-        for key, label, colour, _ in MODELS:
+        for key, _, colour, _ in MODELS:
             g = _arr(grads, key, d.size, optional=True)
             if g is not None and np.isfinite(_positive(g)).any():
                 ax.plot(d, _positive(g), fmt, color=colour, markersize=4)
-                handles.setdefault(label, Line2D([], [], color=colour, linewidth=3))
-                handles.setdefault(when, Line2D([], [], color=BLACK, linestyle=fmt[:-1], marker=fmt[-1], markersize=4))
+                label = f"gradient, {when}"
+                handles.setdefault(label, Line2D([], [], color=GREY, linestyle=fmt[:-1], marker=fmt[-1], markersize=4))
     if ax.lines:
         ax.set_yscale("log")
-        ax.legend(list(handles.values()), list(handles), loc="lower left", ncols=2)
     ax.set_ylabel(r"$\|\partial\,\mathrm{loss}/\partial x_{\mathrm{subject}}\|$")
+    return handles
 
 
 def draw_agreement_training(fig, p):
@@ -641,8 +650,8 @@ def compose(spec, payload, claim_ids=(), *, titles=True):
     claim_ids : sequence of str, optional
         The claims shown, for the heading.
     titles : bool, optional
-        Draw the heading "Claim XX: …" (default); ``False`` for slides, where the frame has
-        its own title.
+        Draw the heading "Claim XX: …" at the figure's page size (default); ``False`` for
+        slides: no heading (the frame has its own title), at :data:`~theory.report.style.SLIDE`.
 
     Yields
     ------
@@ -653,7 +662,7 @@ def compose(spec, payload, claim_ids=(), *, titles=True):
     ValueError
         If the payload is malformed (missing key, wrong length, not numeric).
     """
-    with style.drawing(spec.size) as fig:
+    with style.drawing(spec.size if titles else style.SLIDE) as fig:
         spec.draw(fig, payload)
         if titles:
             style.title(fig, title_text(spec.title, claim_ids))
@@ -690,7 +699,8 @@ def draw_all(data, folder, claims_for_key=None, *, titles=True):
         Data key → claim IDs whose tests recorded it (for the titles).
     titles : bool, optional
         Head each figure with "Claim XX: …" (default); ``False`` draws them for slides,
-        without the heading (the returned ``"title"`` is the same either way).
+        without the heading and at :data:`~theory.report.style.SLIDE` (the returned
+        ``"title"`` is the same either way).
 
     Returns
     -------

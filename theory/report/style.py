@@ -20,7 +20,7 @@ from pathlib import Path
 
 __all__ = [
     "BLACK", "BLUE", "DPI", "FORMATS", "GREEN", "GREY", "MIN_FONT_PT", "MIN_LEGEND_PT",
-    "ORANGE", "PURPLE", "RC", "SIZE", "SKY", "TALL", "VERMILION", "WIDE", "YELLOW",
+    "ORANGE", "PURPLE", "RC", "SIZE", "SKY", "SLIDE", "TALL", "VERMILION", "YELLOW",
     "drawing", "footnote", "mathtext", "save", "subtitle", "title", "wrap",
 ]
 
@@ -35,10 +35,13 @@ MIN_FONT_PT = 10.0
 MIN_LEGEND_PT = 9.0
 
 MM = 1 / 25.4
-#: Figure sizes in inches: one panel (140 × 87.5 mm, 16:10), a two-row figure, a wide pair.
+#: Figure sizes in inches for pages (REPORT.md, the answer page): one panel (140 × 87.5 mm),
+#: and a figure with two rows or a long legend or note (140 × 110 mm).
 SIZE = (140 * MM, 87.5 * MM)
 TALL = (140 * MM, 110 * MM)
-WIDE = (140 * MM, 80 * MM)
+#: The size of every figure drawn for slides (without its heading): 140 × 74 mm, the text
+#: area of a 16:9 beamer frame under its title, so that the figure is placed at 100 %.
+SLIDE = (140 * MM, 74 * MM)
 #: PNG resolution: 140 mm at 200 dpi is 1102 px wide, sharp on a 1920 px projector at full width.
 DPI = 200
 FORMATS = ("png", "svg")
