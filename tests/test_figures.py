@@ -184,17 +184,22 @@ def test_answer_figures_keep_the_pages_names_and_a_bad_payload_is_left_out(tmp_p
                                                           "motivating_agreement_training.svg"]
 
 
-def test_drawing_changes_neither_the_backend_nor_pyplot(tmp_path):
+def test_drawing_changes_neither_the_backend_nor_pyplot_and_repeats_exactly(tmp_path):
     before = matplotlib.get_backend()
     had_pyplot = "matplotlib.pyplot" in sys.modules
     matplotlib.use("svg")  # a backend the drawing code would not pick itself
     try:
-        figures.draw_all({"tied_untied": PAYLOADS["tied_untied"]}, tmp_path)
-        answer_figures.draw_figures({"data": {"agreement_training": PAYLOADS["agreement_training"]}}, tmp_path)
+        for folder in ("first", "second"):
+            figures.draw_all({"tied_untied": PAYLOADS["tied_untied"]}, tmp_path / folder)
+            answer_figures.draw_figures({"data": {"agreement_training": PAYLOADS["agreement_training"]}},
+                                        tmp_path / folder)
         assert matplotlib.get_backend() == "svg", f"backend changed to {matplotlib.get_backend()!r}"
     finally:
         matplotlib.use(before)
     assert had_pyplot or "matplotlib.pyplot" not in sys.modules, "drawing imported pyplot"
+    for first in sorted((tmp_path / "first").iterdir()):
+        second = tmp_path / "second" / first.name
+        assert first.read_bytes() == second.read_bytes(), f"{first.name} differs between two drawings"
 
 
 def test_importing_the_report_imports_no_matplotlib_and_no_answer_page():
