@@ -1,128 +1,233 @@
-"""The answer page's figures (matplotlib), drawn next to the page by ``python -m theory.report.answer``.
+"""The answer page's figures, drawn next to the page by ``python -m theory.report.answer``.
 
 Drawing only: every number plotted is read from the results' data payloads, as the page's
-text reads them (:mod:`theory.report.answer`). Split from :mod:`theory.report.answer` on 2026-11-26;
-``theory.report.answer.draw_figures`` still draws them.
+text reads them. The agreement figures are the report's own (:mod:`theory.report.figures`);
+the two figures of the per-lag terms are drawn here. Style, sizes and saving (PNG and SVG)
+come from :mod:`theory.report.style`; only the object API of matplotlib is used, so the
+caller's backend and pyplot state are left as they are.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import warnings
 from pathlib import Path
 
-from .answer import FIGURES, _data, _finite, _fmt, _get, _pct
 
-__all__ = ["draw_figures"]
+from . import figures, style
+from .style import BLACK, GREEN, GREY
+
+__all__ = ["FIGURES", "available", "compose", "draw_figures"]
+
+#: Figure key → file stem (the PNG is ``<stem>.png``, the SVG ``<stem>.svg``).
+FIGURES = {
+    "agreement": "motivating_agreement_accuracy",
+    "lag_terms": "motivating_lag_terms",
+    "input_sensitivity": "motivating_input_sensitivity",
+    "training": "motivating_agreement_training",
+}
+
+# The two network cases of the per-lag figures, one colour each: the agreement RNN as
+# initialised, and the same RNN with W rescaled so that γ‖W‖₂ < 1.
+_AT_INIT = ("at init", BLACK)
+_RESCALED = ("W rescaled", GREEN)
 
 
-def draw_figures(results, directory):
-    """The drawing behind :func:`theory.report.answer.draw_figures` (parameters and return value there)."""
-    import matplotlib
+def _payload(results, key):
+    """``results["data"][key]`` if it is a non-empty object, else None."""
+    data = results.get("data") if isinstance(results, dict) else None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) and value else None
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
+def _fmt(x, digits=3):
+    """A number for a label: 3 significant digits, "?" when it is missing or not finite."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return "?"
+    return f"{x:.{digits}g}"
+
+
+def _series(case, key, length):
+    """``case[key]`` as a float array of ``length`` values (NaN where not finite)."""
+    return figures._arr(case, key, length)
+
+
+def _cases(payload, norm_key):
+    """[(case, label, colour)]: the payload and its rescaled variant."""
+    cases = [(payload, f"{_AT_INIT[0]}, γ‖W‖₂ = {_fmt(payload.get(norm_key))}", _AT_INIT[1])]
+    rescaled = payload.get("rescaled")
+    if isinstance(rescaled, dict) and rescaled.get("lags"):
+        cases.append((rescaled, f"{_RESCALED[0]}, γ‖W‖₂ = {_fmt(rescaled.get(norm_key))}", _RESCALED[1]))
+    return cases
+
+
+def _case_legend(fig, cases, styles, title=None):
+    """One figure legend: a colour per case and a line style per kind of curve."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=colour, linewidth=3) for _, _, colour in cases]
+    labels = [label for _, label, _ in cases]
+    for label, kwargs in styles:
+        handles.append(Line2D([], [], color=GREY, **kwargs))
+        labels.append(label)
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, title=title)
+
+
+def draw_lag_terms(fig, lag):
+    """The per-lag terms of ∂L_T/∂W against their bound (left) and the tail share (right)."""
+    left, right = fig.subplots(1, 2)
+    cases = _cases(lag, "q")
+    for case, _, colour in cases:
+        lags = figures._arr(case, "lags")
+        left.plot(lags, _series(case, "log10_term_norms", lags.size), "o-", color=colour, markersize=3)
+        left.plot(lags, _series(case, "log10_bound", lags.size), "--", color=colour)
+        right.plot(lags, _series(case, "tail_share", lags.size), "o-", color=colour, markersize=3)
+        right.plot(lags, _series(case, "tail_share_bound", lags.size), "--", color=colour)
+    left.set_xlabel(r"lag $\ell = T - k$")
+    left.set_ylabel(r"$\log_{10}\|G_{T-\ell}\|_F$")
+    left.set_ylim(bottom=max(left.get_ylim()[0], -25))
+    left.set_title(r"terms $G_{T-\ell}$ of $\partial L_T/\partial W$", loc="left")
+    right.set_xlabel("cut-off L")
+    right.set_ylabel("share of the mass")
+    right.set_ylim(-0.02, 1.02)
+    right.set_title("mass from lags > L", loc="left")
+    title = f"agreement RNN, D = {_fmt(lag['distance'])}" if lag.get("distance") is not None else None
+    _case_legend(fig, cases, [("measured", {"marker": "o", "markersize": 3}),
+                              (r"bound $C(\gamma\|W\|_2)^\ell$; predicted ceiling", {"linestyle": "--"})], title)
+
+
+def draw_input_sensitivity(fig, sens):
+    """‖∂L_T/∂x_k‖ against the lag with its bound and the slope of ρ(W)^ℓ for reference."""
+    ax = fig.add_subplot()
+    cases = _cases(sens, "gamma_norm_W")
+    reference = False
+    for case, _, colour in cases:
+        lags = figures._arr(case, "lags")
+        ax.plot(lags, _series(case, "log10_measured", lags.size), "o-", color=colour, markersize=3)
+        ax.plot(lags, _series(case, "log10_bound", lags.size), "--", color=colour)
+        if case.get("log10_rho_reference"):
+            ax.plot(lags, _series(case, "log10_rho_reference", lags.size), ":", color=colour, linewidth=1.6)
+            reference = True
+    ax.set_xlabel(r"lag $\ell = T - k$ (the subject is at $\ell = D + 1$)")
+    ax.set_ylabel(r"$\log_{10}\|\partial L_T/\partial x_k\|$")
+    styles = [(r"measured $\|\partial L_T/\partial x_k\|$", {"marker": "o", "markersize": 3}),
+              (r"bound $\|g_T\|\,\gamma\|U\|_2(\gamma\|W\|_2)^\ell$", {"linestyle": "--"})]
+    if reference:
+        styles.append((r"slope of $\rho(W)^\ell$ (reference, not a bound)", {"linestyle": ":"}))
+    _case_legend(fig, cases, styles)
+    if sens.get("distance") is not None:
+        style.subtitle(ax, f"sensitivity of the verb's loss to the input at step k, D = {_fmt(sens['distance'])}")
+
+
+def _agreement_payload(results):
+    """The report figure's payload, with the details (confidence, per-seed) filled in."""
+    spec = next(s for s in figures.FIGURES if s.key == "agreement_accuracy")
+    return spec, figures.payload_for(spec, results["data"])
+
+
+#: key → (data key, claim IDs for the heading, heading, draw(fig, payload), size).
+_DRAWINGS = {
+    "agreement": ("agreement_accuracy", ("Q7", "Q8", "Q10"),
+                  "Accuracy falls with subject–verb distance as the gradient reaching the subject vanishes",
+                  figures.draw_agreement, style.TALL),
+    "lag_terms": ("bptt_lag_shares", ("Q5",),
+                  "The per-lag terms of the weight gradient shrink with the lag, below their bound",
+                  draw_lag_terms, style.TALL),
+    "input_sensitivity": ("input_sensitivity", ("Q6",),
+                          "The verb's loss is least sensitive to the earliest inputs, within the bound",
+                          draw_input_sensitivity, style.TALL),
+    "training": ("agreement_training", ("Q11",),
+                 "During training the RNN's gradient at the subject stays vanished; the LSTM's does not",
+                 figures.draw_agreement_training, style.SIZE),
+}
+
+
+def _ready(key, payload):
+    """Whether ``payload`` holds what figure ``key`` needs at the least (else it is not drawn)."""
+    if key == "agreement":
+        return bool(payload.get("distances"))
+    if key == "training":
+        return bool(payload.get("steps")) and bool(payload.get("distances"))
+    return bool(payload.get("lags"))
+
+
+def available(results):
+    """The keys of :data:`FIGURES` whose data ``results`` holds, in drawing order."""
+    keys = []
+    for key, (data_key, *_) in _DRAWINGS.items():
+        payload = _payload(results, data_key)
+        if payload is not None and _ready(key, payload):
+            keys.append(key)
+    return keys
+
+
+@contextlib.contextmanager
+def compose(key, results, *, titles=True):
+    """Figure ``key`` of the page drawn from ``results``, in the package style, for one ``with`` block.
+
+    Parameters
+    ----------
+    key : str
+        One of :func:`available`'s keys.
+    results : dict
+    titles : bool, optional
+        Head the figure with its claims and statement at its page size (default); ``False``
+        for slides: no heading, at :data:`~theory.report.style.SLIDE`.
+
+    Yields
+    ------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``key`` has no data in ``results`` or its payload is malformed.
+    """
+    if key not in available(results):
+        raise ValueError(f"no data for the answer figure {key!r}")
+    data_key, claim_ids, heading, draw, size = _DRAWINGS[key]
+    payload = _agreement_payload(results)[1] if key == "agreement" else _payload(results, data_key)
+    with style.drawing(size if titles else style.SLIDE) as fig:
+        draw(fig, payload)
+        if titles:
+            style.title(fig, figures.title_text(heading, claim_ids))
+        yield fig
+
+
+def draw_figures(results, directory, *, titles=True):
+    """Draw the page's figures that have data into ``directory``; return key → file name.
+
+    Parameters
+    ----------
+    results : dict
+        A results document (its ``"data"`` payloads are read).
+    directory : str or Path
+        Where the PNG and SVG files go (created if needed).
+    titles : bool, optional
+        Head each figure with its claims and statement (default); ``False`` draws them for
+        slides, without the heading and at :data:`~theory.report.style.SLIDE`.
+
+    Returns
+    -------
+    dict
+        ``{"agreement" | "lag_terms" | "input_sensitivity" | "training": "<name>.png"}``
+        for the figures drawn; the SVG of each lies next to its PNG. A figure whose payload
+        is malformed is left out with a :class:`UserWarning` that says why.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = _data(results)
     drawn = {}
-
-    acc = data.get("agreement_accuracy")
-    if isinstance(acc, dict) and acc.get("distances"):
-        conf = _get(data, "agreement_details", "confidence")
-        fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(6.4, 6.0),
-                                          gridspec_kw={"height_ratios": [3, 2]})
-        d = acc["distances"]
-        for kind, label, colour in (("rnn", "vanilla RNN (tanh)", "#D55E00"), ("lstm", "LSTM", "#0072B2")):
-            block = acc.get(kind) or {}
-            if block.get("mean"):
-                top.plot(d, block["mean"], "-o", color=colour, label=label)
-                if block.get("ci_low") and block.get("ci_high"):
-                    top.fill_between(d, block["ci_low"], block["ci_high"], color=colour, alpha=0.2)
-            for key, style in (("subject_grad", "-o"), ("subject_grad_trained", ":s")):
-                g = _get(acc, key, kind)
-                if g:
-                    bottom.semilogy(d, [v if v and v > 0 else float("nan") for v in g], style,
-                                    color=colour, label=f"{label}, {'init' if key == 'subject_grad' else 'trained'}")
-        top.axhline(0.5, ls=":", color="#666666", label="chance")
-        top.set_ylim(0.0, 1.05)
-        top.set_ylabel("accuracy (verb agreement)")
-        top.legend(loc="lower left", fontsize=8,
-                   title=(f"pooled over {acc.get('seeds')} seed(s), "
-                          f"{_pct(conf) if conf else ''} Wilson interval"), title_fontsize=8)
-        bottom.set_ylabel("‖∂L/∂x_subject‖")
-        bottom.set_xlabel("distance D (filler tokens between subject and verb)")
-        bottom.legend(fontsize=7, loc="lower left")
-        drawn["agreement"] = _save(fig, directory, "agreement")
-
-    training = data.get("agreement_training")
-    if isinstance(training, dict) and training.get("steps") and training.get("distances"):
-        fig, axes = plt.subplots(1, 2, sharey=True, figsize=(9, 4))
-        colours = plt.get_cmap("viridis")([i / max(len(training["distances"]) - 1, 1) * 0.9
-                                           for i in range(len(training["distances"]))])
-        for ax, kind, label in zip(axes, ("rnn", "lstm"), ("vanilla RNN (tanh)", "LSTM")):
-            for i, D in enumerate(training["distances"]):
-                row = _get(training, kind, i) or []
-                ax.semilogy(training["steps"][:len(row)],
-                            [v if _finite(v) and v > 0 else float("nan") for v in row],
-                            "-o", ms=2.5, color=colours[i], label=f"D = {D}")
-            ax.set_title(label, fontsize=10)
-            ax.set_xlabel("training step")
-        axes[0].set_ylabel("‖∂L/∂x_subject‖")
-        axes[1].legend(fontsize=7, ncols=2)
-        drawn["training"] = _save(fig, directory, "training")
-
-    lag = data.get("bptt_lag_shares")
-    if isinstance(lag, dict) and lag.get("lags"):
-        fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-        cases = [(lag, f"at init, γ‖W‖₂ = {_fmt(lag.get('q'))}", "black", "#D55E00")]
-        if isinstance(lag.get("rescaled"), dict) and lag["rescaled"].get("lags"):
-            r = lag["rescaled"]
-            cases.append((r, f"W rescaled, γ‖W‖₂ = {_fmt(r.get('q'))}", "#009E73", "#CC79A7"))
-        for case, label, colour, bcolour in cases:
-            lags = case["lags"]
-            ax.plot(lags, case["log10_term_norms"], "o-", color=colour, ms=3, label=f"measured, {label}")
-            ax.plot(lags, case["log10_bound"], "--", color=bcolour, label=f"bound C(γ‖W‖₂)^ℓ, {label}")
-            ax2.plot(lags, case["tail_share"], "o-", color=colour, ms=3, label=f"measured, {label}")
-            ax2.plot(lags, case["tail_share_bound"], "--", color=bcolour, label=f"predicted ceiling, {label}")
-        ax.set_xlabel("lag ℓ = T − k")
-        ax.set_ylabel("log10 ‖G_{T−ℓ}‖_F")
-        ax.set_ylim(bottom=max(ax.get_ylim()[0], -25))
-        ax.legend(fontsize=7)
-        ax.set_title(f"terms of ∂L_T/∂W, agreement RNN, D = {lag.get('distance')}", fontsize=9)
-        ax2.set_xlabel("cut-off L")
-        ax2.set_ylabel("share of gradient mass from lags > L")
-        ax2.set_ylim(-0.02, 1.02)
-        ax2.legend(fontsize=7)
-        drawn["lag_terms"] = _save(fig, directory, "lag_terms")
-
-    sens = data.get("input_sensitivity")
-    if isinstance(sens, dict) and sens.get("lags"):
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        cases = [(sens, f"at init, γ‖W‖₂ = {_fmt(sens.get('gamma_norm_W'))}", "black", "#D55E00")]
-        if isinstance(sens.get("rescaled"), dict) and sens["rescaled"].get("lags"):
-            r = sens["rescaled"]
-            cases.append((r, f"W rescaled, γ‖W‖₂ = {_fmt(r.get('gamma_norm_W'))}", "#009E73", "#CC79A7"))
-        for case, label, colour, bcolour in cases:
-            lags = case["lags"]
-            ax.plot(lags, case["log10_measured"], "o-", color=colour, ms=3, label=f"measured ‖∂L_T/∂x_k‖, {label}")
-            ax.plot(lags, case["log10_bound"], "--", color=bcolour, label=f"bound ‖g_T‖γ‖U‖(γ‖W‖)^ℓ, {label}")
-            if case.get("log10_rho_reference"):
-                ax.plot(lags, case["log10_rho_reference"], ":", color=colour, alpha=0.7,
-                        label=f"slope of ρ(W)^ℓ (LIN3 reference, not a bound), {label}")
-        ax.set_xlabel("lag ℓ = T − k (the subject is at ℓ = D + 1)")
-        ax.set_ylabel("log10 norm")
-        ax.set_title(f"sensitivity of the verb's loss to the input at step k, D = {sens.get('distance')}", fontsize=9)
-        ax.legend(fontsize=6.5)
-        drawn["input_sensitivity"] = _save(fig, directory, "input_sensitivity")
+    for key in available(results):
+        stem = directory / FIGURES[key]
+        try:
+            with compose(key, results, titles=titles) as fig:
+                style.save(fig, stem)
+        except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the page
+            for suffix in (".png", ".svg"):
+                stem.with_suffix(suffix).unlink(missing_ok=True)
+            warnings.warn(f"answer figure {key!r} not drawn: malformed {_DRAWINGS[key][0]!r} payload: {exc}",
+                          stacklevel=2)
+            continue
+        drawn[key] = stem.with_suffix(".png").name
     return drawn
-
-
-def _save(fig, directory, key):
-    """Save one answer-page figure as ``<FIGURES[key]>.png`` and close it; returns the name."""
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    name = FIGURES[key] + ".png"
-    fig.savefig(Path(directory) / name, dpi=120)
-    plt.close(fig)
-    return name
