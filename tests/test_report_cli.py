@@ -245,6 +245,21 @@ def test_main_answer_writes_the_page_and_hands_it_a_figures_folder_beside_it(tmp
     assert stub_answer[-1][1] == tmp_path / "docs" / "figures"
 
 
+def test_main_slides_draws_the_figures_without_headings_into_the_folder(tmp_path, capsys, monkeypatch):
+    titles = []
+    real = render_module.draw_all
+    monkeypatch.setattr(render_module, "draw_all",
+                        lambda *a, **k: titles.append(k.get("titles")) or real(*a, **k))
+    data = [("tests/test_a.py::test_a1[1]", {"critical_line": PAYLOADS["critical_line"]})]
+    path = write_results(tmp_path / "results.json", synthetic_results(data_pairs=data))
+    status, out, err = run_main(capsys, path, "--slides", tmp_path / "slides")
+    assert (status, err) == (0, ""), err
+    assert titles == [False], f"draw_all called with titles={titles}"
+    assert sorted(p.name for p in (tmp_path / "slides").iterdir()) == ["critical_line.png", "critical_line.svg"]
+    assert out.splitlines()[0] == f"wrote 1 slide figure(s) (PNG and SVG) in {tmp_path / 'slides'}", out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "slides"], "--slides wrote more"
+
+
 def test_main_usage_errors_exit_2_and_help_names_every_option(tmp_path, capsys, monkeypatch):
     for argv, message in [([], "the following arguments are required: results"),
                           (["r.json", "--claims", "V1"], "--claims needs --latex FILE")]:
@@ -256,7 +271,8 @@ def test_main_usage_errors_exit_2_and_help_names_every_option(tmp_path, capsys, 
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for option in ("--out DIR", "--numbers", "--claims IDS", "--latex FILE", "--answer OUT.md"):
+    for option in ("--out DIR", "--numbers", "--claims IDS", "--latex FILE", "--answer OUT.md",
+                   "--slides DIR"):
         assert option in out, f"{option} missing from --help:\n{out}"
 
 

@@ -3,7 +3,8 @@
 Without options it re-renders the report folder (REPORT.md, claims.tex, ANSWER.md, figures)
 from results.json alone. ``--claims V1,X1,Q7 --latex FILE`` writes those claims as a table
 for one beamer frame (``--latex FILE`` alone: the full claims table); ``--answer OUT.md``
-writes the answer page and its figures next to it; ``--numbers`` prints the claim numbers.
+writes the answer page and its figures next to it; ``--slides DIR`` draws every figure
+without its "Claim …" heading, at slide size; ``--numbers`` prints the claim numbers.
 
 Exit status 0 on success, 2 on bad input (missing or invalid file, unknown claim, folder
 that is not a report folder) or a file system error, with a one-line message instead of a
@@ -20,7 +21,7 @@ from pathlib import Path
 from .build import numbers_view
 from .document import load_results
 from .latex import SLIDE_MAX_CLAIMS, render_latex, render_slide_table
-from .render import render_answer, write_report
+from .render import draw_slides, render_answer, write_report
 from .writer import EXPERIMENTS
 
 PROG = "python -m theory.report"
@@ -46,6 +47,9 @@ def _parser():
                              "that ran as a longtable")
     parser.add_argument("--answer", metavar="OUT.md",
                         help="write the answer page to OUT.md and its figures to figures/ beside it")
+    parser.add_argument("--slides", metavar="DIR",
+                        help="draw every figure (report and answer page) without its 'Claim ...' "
+                             "heading, at slide size, as PNG and SVG into DIR")
     return parser
 
 
@@ -57,7 +61,7 @@ def _write(path, text):
 
 
 def _parts(args, results):
-    """Write what --latex and --answer ask for; return the lines to print."""
+    """Write what --latex, --answer and --slides ask for; return the lines to print."""
     said = []
     if args.latex:
         if args.claims:
@@ -71,6 +75,10 @@ def _parts(args, results):
         out.parent.mkdir(parents=True, exist_ok=True)
         said.append(f"wrote {_write(out, render_answer(results, out.parent / 'figures'))} "
                     f"and its figures in {out.parent / 'figures'}")
+    if args.slides:
+        names, skipped = draw_slides(results, args.slides)
+        said.append(f"wrote {len(names)} slide figure(s) (PNG and SVG) in {args.slides}")
+        said += [f"  figure {key} not drawn: {reason}" for key, reason in skipped.items()]
     return said
 
 
@@ -94,7 +102,8 @@ def main(argv=None):
         if args.numbers:
             print(json.dumps(numbers_view(results.document), sort_keys=True, indent=1, ensure_ascii=False))
             return 0
-        said = _parts(args, results) if (args.latex or args.answer) else _folder(args, results)
+        wanted = args.latex or args.answer or args.slides
+        said = _parts(args, results) if wanted else _folder(args, results)
     except (ValueError, OSError) as exc:  # bad input, or a file that cannot be written
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

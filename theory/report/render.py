@@ -12,7 +12,7 @@ from .latex import render_latex
 from .markdown import render_markdown
 from .writer import atomic_dir
 
-__all__ = ["dump_results", "load_results", "render_answer", "render_into", "write_report"]
+__all__ = ["draw_slides", "dump_results", "load_results", "render_answer", "render_into", "write_report"]
 
 
 def dump_results(document):
@@ -44,6 +44,39 @@ def render_answer(results, figures_folder=None):
     return render(decoded, {k: f"figures/{v}" for k, v in drawn.items()} or None)
 
 
+def _claims_for_key(results):
+    claims_for_key = {}
+    for c in results.claims:
+        for key in c.figures:
+            claims_for_key.setdefault(key, []).append(c.id)
+    return claims_for_key
+
+
+def draw_slides(results, folder):
+    """Draw every figure of the report and of the answer page for slides into ``folder``.
+
+    Slide figures carry no "Claim …" heading and are drawn at the style's slide size (the
+    text area of a 16:9 beamer frame under its title), as PNG and SVG.
+
+    Parameters
+    ----------
+    results : Results
+    folder : str or Path
+
+    Returns
+    -------
+    tuple of (list of str, dict)
+        The PNG file names written, and ``{key: reason}`` for report figures not drawn.
+    """
+    from .answer_figures import draw_figures
+
+    folder = Path(folder)
+    drawn, skipped = draw_all(results.document["data"], folder, _claims_for_key(results), titles=False)
+    answer = draw_figures(decode(results.document), folder, titles=False)
+    names = sorted({info["png"] for info in drawn.values()} | set(answer.values()))
+    return names, skipped
+
+
 def render_into(results, folder):
     """Write results.json, REPORT.md, claims.tex, ANSWER.md and figures/ into ``folder``.
 
@@ -62,12 +95,8 @@ def render_into(results, folder):
     if not isinstance(results, Results):
         results = parse_results(results)
     folder = Path(folder)
-    claims_for_key = {}
-    for c in results.claims:
-        for key in c.figures:
-            claims_for_key.setdefault(key, []).append(c.id)
     data = results.document["data"]
-    drawn, skipped = draw_all(data, folder / "figures", claims_for_key)
+    drawn, skipped = draw_all(data, folder / "figures", _claims_for_key(results))
     figure_keys = {spec.key for spec in FIGURES}
     plain = sorted(k for k in data if k not in figure_keys)
     notes = ["data recorded without a figure (kept in results.json): "
