@@ -11,6 +11,7 @@ import warnings
 import xml.etree.ElementTree as ET
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.legend import Legend
 from matplotlib.text import Text
@@ -289,3 +290,16 @@ def test_mathtext_turns_subscripts_into_mathtext_and_escapes_dollars():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert style.mathtext("s_{T−ℓ} and h_T cost $1") == r"$s_{T−ℓ}$ and $h_{T}$ cost \$1"
+
+
+def test_gated_figure_at_the_real_runs_range_stays_inside():
+    # The recorded run's shape: 300 lags, the RNN down to about −140 nats, the LSTM between
+    # −1 and 1.1 (its magnified panel's title once ran off the right edge at this range).
+    lags = np.arange(301)
+    payload = {**PAYLOADS["gated_profiles"], "lags": lags.tolist(),
+               "rnn": (-0.46 * lags).tolist(), "lstm": (-1.0 + 2.1 * (lags / 300.0) ** 6).tolist(),
+               "gru": (-1e-4 * lags).tolist()}
+    for titles in (True, False):
+        with figures.compose(SPECS["gated_profiles"], payload, ["G1"], titles=titles) as fig:
+            problems = style_problems(fig)
+        assert not problems, f"gated_profiles at 300 lags (titles={titles}): {problems}"

@@ -326,7 +326,7 @@ def draw_gated(fig, p):
     if magnified is not None:
         for _, label, colour, ls, values in gated:
             magnified.plot(lags, values, ls, color=colour, label=label)
-        magnified.set_title("gated cells, magnified", loc="left")
+        magnified.set_title("gated cells, magnified", loc="right")
     for ax in (both, magnified):
         if ax is not None:
             ax.set_xlabel(r"lag $\ell$ (steps back)")
@@ -567,7 +567,7 @@ def draw_bifurcation(fig, p):
     zoom.set_xlim(-half * 1e3, half * 1e3)
     zoom.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, symmetric=True))
     zoom.set_xlabel(f"(b − {'b*' if walls else _minus(_fmt(centre))}) × 1000")
-    zoom.set_title("the wall, magnified", loc="left")
+    zoom.set_title("the wall, magnified", loc="right")
     full.set_title("the whole grid", loc="left")
     full.set_ylabel(r"$\log|\partial\,\mathrm{loss}/\partial b|$")
     full.set_xlabel(r"bias $b$")
