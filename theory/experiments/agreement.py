@@ -501,13 +501,7 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     (2, True)
     """
     config = AgreementConfig() if config is None else config
-    distances = [int(d) for d in np.atleast_1d(as_lags(distances, "distances"))]
-    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-    if record_every is not None:
-        record_every = int(as_lags(record_every, "record_every"))
-        if record_every < 1:
-            raise ValueError(f"record_every must be at least 1, got {record_every}")
+    distances, seeds, record_every = _checked_arguments(distances, seeds, record_every)
     start = time.perf_counter()
     models = {} if keep_models else None
     per_seed, steps = {}, None
@@ -515,11 +509,11 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
         per_seed[kind] = {}
         for D in distances:
             test = make_sequences(D, config.n_test, n_fillers=config.n_fillers, seed=config.test_seed)
-            cell, steps = _train_seeds(kind, D, int(seeds), config, test, confidence,
+            cell, steps = _train_seeds(kind, D, seeds, config, test, confidence,
                                        record_every, models)
             for key, values in cell.items():
                 per_seed[kind].setdefault(key, []).append(values)
-    result = {"distances": distances, "seeds": int(seeds), "n_test": config.n_test,
+    result = {"distances": distances, "seeds": seeds, "n_test": config.n_test,
               "confidence": confidence, "learned_accuracy": LEARNED_ACCURACY}
     result.update(_summaries(per_seed))
     if record_every:
@@ -532,6 +526,18 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     if keep_models:
         result["models"] = models
     return result
+
+
+def _checked_arguments(distances, seeds, record_every):
+    """Distances as a list of int, seeds as int, record_every as int or None; ValueError otherwise."""
+    distances = [int(d) for d in np.atleast_1d(as_lags(distances, "distances"))]
+    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    if record_every is not None:
+        record_every = int(as_lags(record_every, "record_every"))
+        if record_every < 1:
+            raise ValueError(f"record_every must be at least 1, got {record_every}")
+    return distances, int(seeds), record_every
 
 
 def _train_seeds(kind, distance, seeds, config, test, confidence, record_every, models):
