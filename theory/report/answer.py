@@ -522,7 +522,8 @@ def _interval_sentence(acc, details):
     n = acc.get("n_test", _get(details, "config", "n_test"))
     if not halves:
         return ""
-    return (f" Each seed's accuracy has its own {_pct(conf)} Wilson interval (a confidence interval "
+    level = f"{100 * conf:g} %" if _finite(conf) else NOT_MEASURED
+    return (f" Each seed's accuracy has its own {level} Wilson interval (a confidence interval "
             f"for a proportion that stays honest near 0 and 1) with n = {n} test sequences; the "
             f"widest is ±{_fmt(max(halves), 2)}.")
 
@@ -603,7 +604,7 @@ def _lr_gradient(lr):
         return ""
     return (f" In that run the RNN's gradient reaching the subject stayed between "
             f"10^{_fmt(math.log10(min(values)), 3)} and 10^{_fmt(math.log10(max(values)), 3)} in "
-            "every seed at every recorded step, including the seeds that learned.")
+            "every seed at every recorded step, whether or not the seed learned.")
 
 
 def _why_paragraph(acc):
