@@ -104,8 +104,8 @@ def learner_numbers(results):
         "SIGMA_MIN": answer._fmt(sigma_min, 2),
         "INV_SIGMA_MIN": f"{1 / sigma_min:.0f}",
         "DRAWS": str(g("default_init_spectra", "draws")),
-        "Q4": ", ".join(answer._fmt(v) for v in ratios.values()) + " at ℓ = "
-              + ", ".join(str(k) for k in ratios),
+        "Q4": ", ".join(answer._fmt(v) for v in ratios.values()),
+        "Q4_LAGS": ", ".join(str(k) for k in ratios),
         "Q5_10": answer._fmt(g("bptt_lag_shares", "share_beyond_lag_10")),
         "Q5_SUBJECT": answer._fmt(g("bptt_lag_shares", "subject_share_of_U_gradient")),
         "Q6": answer._fmt(g("input_sensitivity", "subject_log10_measured")),
