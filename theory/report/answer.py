@@ -244,7 +244,7 @@ def _header(results, data):
     blocks.append(
         "*The motivating question of this project, answered point by point from a test run, for "
         "developers: every point names its claims and tests. A page for learners is "
-        "[docs/learner-guide.md](learner-guide.md). Every number below is read from the run's "
+        "`docs/learner-guide.md`. Every number below is read from the run's "
         "`results.json` (payloads recorded by the tests with `theory.report.evidence.record_data`, "
         "and the claims' evidence) and from the full agreement experiment's JSON; none is typed "
         f"by hand. Regenerate with one command: `{REGENERATE}`. The full experiment's JSON comes "
