@@ -46,7 +46,7 @@ def test_status_line():
     expected = "\n".join([
         "- **A** — unknown; 2 examples, 0 violations. Test(s): `t::a` (?)",
         "- **B** — verified; worst tightness -0.25. Test(s): `t::b`",
-        "- **C** — failed; 3 examples, 1 violations. Test(s): `t::c`",
+        "- **C** — failed; 3 examples, 1 violation. Test(s): `t::c`",
         f"- **D** — not run. Test(s): {NOT_MEASURED}",
         f"- **Z**: {NOT_MEASURED}",
     ])
@@ -64,8 +64,9 @@ def test_training_paragraph_at_exactly_three_decades_says_it_does_not():
     expected = (
         "One could object that initialisation is not the whole story: training changes W, and might lift the "
         "gradient. It does not. The gradient reaching the subject was measured every 25 of 50 training steps "
-        "(geometric mean over 2 seed(s)). At D = 30 the RNN's stays between 10^-12 and 10^-10 throughout, while "
-        "the LSTM's stays between 10^-9 and 10^-2. The smallest gap, at step 50, is 3 decades. Gradient descent "
+        "(geometric mean over 2 seeds). At D = 30 the RNN's stays between 10^-12 and 10^-10 throughout, while "
+        "the LSTM's stays between 10^-9 and 10^-2. The smallest gap between them, at step 50, is 3 decades. "
+        "Gradient descent "
         "on the RNN receives, at every step, a signal about the subject at least that much weaker than the "
         "LSTM's, swamped inside the shared gradient by the short-lag terms (point 5): there is almost nothing "
         "for it to follow.\n")
@@ -78,7 +79,7 @@ def test_training_paragraph_below_three_decades_one_step_and_no_seeds():
     assert got.startswith(
         "One could object that initialisation is not the whole story: training changes W, and might lift the "
         "gradient. In this run the gap to the LSTM did narrow below 3 decades (Q11's margin). The gradient "
-        "reaching the subject was measured every ? of 10 training steps (geometric mean over ? seed(s)). "
+        "reaching the subject was measured every ? of 10 training steps (geometric mean over ? seeds). "
         "At D = 30 the RNN's stays between 10^-5 and 10^-5 throughout"), got
 
 
@@ -102,12 +103,25 @@ def test_training_paragraph_without_usable_values_says_not_measured(change, expe
     assert got == expected, f"{change}: {got!r}"
 
 
-def test_agreement_table_without_a_confidence_says_ci():
-    got = answer._agreement_table({"distances": [2], "rnn": {"mean": [0.5], "ci_low": [0.4], "ci_high": [0.6]}}, None)
-    assert got.splitlines()[0].startswith("| D | RNN accuracy [CI Wilson] | LSTM accuracy |"), got
-    assert got.splitlines()[2] == ("| 2 | 0.5 [0.4, 0.6] | " + " | ".join([NOT_MEASURED] * 5) + " |"), got
-    got = answer._agreement_table({"distances": [2]}, 0.99)
-    assert got.splitlines()[0].startswith("| D | RNN accuracy [99.0 % Wilson] |"), got
+def test_agreement_table_without_per_seed_numbers_gives_the_mean():
+    got = answer._agreement_table({"distances": [2], "rnn": {"mean": [0.5], "ci_low": [0.4], "ci_high": [0.6]}})
+    assert got.splitlines()[2] == ("| 2 | " + " | ".join([NOT_MEASURED, "mean 0.5"] + [NOT_MEASURED] * 6) + " |"), got
+    details = {"per_seed": {"rnn": {"accuracy": [[0.9, 0.8999, math.nan]]}}}
+    got = answer._agreement_table({"distances": [2]}, details)
+    assert got.splitlines()[2].startswith("| 2 | 1 of 2 seeds | 0.90, 0.90, ? | "), got
+
+
+def test_training_paragraph_per_seed_compares_the_largest_rnn_with_the_smallest_lstm_seed():
+    """With per-seed rows the gap at each step is the smallest LSTM seed against the largest RNN
+    seed: at step 25 that is 10^-6 against 10^-9, 3 decades, although the geometric means differ
+    by far more."""
+    training = {**TRAINING, "per_seed": {
+        "rnn": [[[1.0] * 3] * 2, [[1e-11, 1e-9, 1e-12], [1e-13, 1e-12, 1e-12]]],
+        "lstm": [[[1.0] * 3] * 2, [[1e-4, 1e-6, 1e-5], [1e-2, 1e-2, 1e-2]]]}}
+    got = answer._training_paragraph(training)
+    assert ("in each of the 2 seeds. At D = 30 the largest RNN seed's stays between 10^-12 and 10^-9 "
+            "throughout, while the smallest LSTM seed's stays between 10^-6 and 10^-4. The smallest gap "
+            "between them, at step 25, is 3 decades.") in got, got
 
 
 @pytest.mark.parametrize(
@@ -122,17 +136,15 @@ def test_training_paragraph_states_the_recording_interval(steps, expected):
 
 
 def test_outcome_sentence_at_the_thresholds():
-    """Lower end exactly 0.9 counts as learned, upper end exactly 0.75 as near chance (both
-    bounds are inclusive, as the page says: ≥ and ≤); a missing lower end is not learned; an
-    empty set prints as a dash."""
+    """Accuracy exactly 0.9 counts as learned, just below does not; a missing or NaN accuracy
+    is not counted; a model without per-seed numbers is not measured; an empty group is left out."""
     acc = {"distances": [5, 10, 20],
-           "rnn": {"ci_low": [0.9, 0.89, None], "ci_high": [1.0, 0.75, 0.76]},
-           "lstm": {"ci_low": [None, 0.0, math.nan], "ci_high": [0.7500001, None, math.nan]}}
+           "per_seed": {"rnn": {"accuracy": [[0.9, 1.0], [0.8999, 0.9], [math.nan, 0.5]]},
+                        "lstm": {"accuracy": [None, [], [math.nan]]}}}
     got = answer._outcome_sentence(acc)
     expected = (
-        "the vanilla RNN has learned the agreement (99 % Wilson lower end ≥ 0.9) at D ∈ {5} and is near "
-        "chance (upper end ≤ 0.75) at D ∈ {10}; the LSTM has learned the agreement (99 % Wilson lower end "
-        "≥ 0.9) at D ∈ {–} and is near chance (upper end ≤ 0.75) at D ∈ {–}.")
+        "the vanilla RNN learned the agreement (accuracy ≥ 0.9) in every seed at D = 5, in some seeds at "
+        f"D = 10 (1 of 2) and in no seed at D = 20; the LSTM: {NOT_MEASURED}.")
     assert got == expected, f"outcome sentence of {acc}:\n{got}"
 
 

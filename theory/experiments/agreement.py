@@ -18,10 +18,8 @@ Backpropagation through time taken apart (:func:`rnn_modules`, :func:`shared_gra
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
-from statistics import NormalDist
 
 import numpy as np
 import torch
@@ -39,6 +37,7 @@ __all__ = [
     "train_model",
     "evaluate",
     "wilson_interval",
+    "LEARNED_ACCURACY",
     "subject_gradient_norm",
     "trained_rnn_arrays",
     "run_experiment",
@@ -60,6 +59,8 @@ __all__ = [
 
 SUBJECTS = ("cat", "cats")
 VERBS = ("was", "were")
+#: A trained model has *learned* the agreement when its held-out accuracy is at least this.
+LEARNED_ACCURACY = 0.9
 
 
 @dataclass(frozen=True)
@@ -295,11 +296,14 @@ def evaluate(model, inputs, labels):
 
 
 def wilson_interval(successes, trials, confidence=0.99):
-    """Wilson score interval for a binomial proportion.
+    """Wilson score interval for a binomial proportion (``scipy.stats.binomtest``).
 
     Hypotheses: ``successes`` ~ Binomial(trials, p), independent trials. Conclusion: the
     interval covers p with probability ≈ ``confidence`` (close to nominal even near 0 and 1,
-    unlike the Wald interval).
+    unlike the Wald interval). In the agreement experiment the trials are the held-out
+    sequences of ONE trained model: every seed is evaluated on the same sequences, so the
+    outcomes of different seeds are not independent trials and must not be pooled into one
+    count (the pooled interval would be too narrow by up to √seeds).
 
     Parameters
     ----------
@@ -313,7 +317,7 @@ def wilson_interval(successes, trials, confidence=0.99):
     Returns
     -------
     (float, float)
-        Lower and upper end, in [0, 1].
+        Lower and upper end, in [0, 1] (exactly 0 for no successes, 1 for all).
 
     Raises
     ------
@@ -339,22 +343,20 @@ def wilson_interval(successes, trials, confidence=0.99):
         raise ValueError(f"need 0 ≤ successes ≤ trials and trials ≥ 1, got {successes}/{trials}")
     if not (isinstance(confidence, (float, int)) and 0.0 < confidence < 1.0):
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
-    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
-    p = successes / trials
-    denom = 1.0 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == trials else min(1.0, centre + half)
-    return low, high
+    from scipy.stats import binomtest  # imported here: scipy.stats is slow to import
+
+    ci = binomtest(int(successes), int(trials)).proportion_ci(
+        confidence_level=float(confidence), method="wilson"
+    )
+    return float(ci.low), float(ci.high)
 
 
 def train_model(kind, distance, seed, config=None, *, record_every=None):
     """Train one agreement model at distance D; deterministic in (kind, D, seed, config).
 
-    Adam on the cross-entropy at the verb slot, a fresh batch of sequences per step from
-    ``numpy.random.default_rng`` seeded by (seed, D), gradient-norm clipping; same recipe and
-    budget for the RNN and the LSTM.
+    ``torch.optim.Adam`` on the cross-entropy at the verb slot, a fresh batch of sequences per
+    step from ``numpy.random.default_rng`` seeded by (seed, D), gradient-norm clipping with
+    ``torch.nn.utils.clip_grad_norm_``; same recipe and budget for the RNN and the LSTM.
 
     Parameters
     ----------
@@ -397,14 +399,19 @@ def train_model(kind, distance, seed, config=None, *, record_every=None):
     )
     history = {"subject_grad_init": subject_gradient_norm(model, probe_x, probe_y)}
     history["subject_grad_during"] = [[0, history["subject_grad_init"]]]
-    opt = _Adam(list(model.parameters()), config.learning_rate)
+    # The first torch.optim.Adam of a process costs about 1.1 s (it imports torch._dynamo;
+    # measured 1.06-1.29 s over three fresh processes), once per process: not worth a
+    # hand-written optimizer.
+    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     rng = np.random.default_rng([int(seed), D])
     start = time.perf_counter()
     for step in range(1, config.steps + 1):
         x, y = make_sequences(D, config.batch_size, n_fillers=config.n_fillers, seed=rng)
         loss = torch.nn.functional.cross_entropy(model(torch.as_tensor(x)), torch.as_tensor(y))
-        grads = torch.autograd.grad(loss, opt.params)
-        opt.step(_clipped(grads, config.clip_norm))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+        opt.step()
         if record_every and step % record_every == 0:
             history["subject_grad_during"].append(
                 [step, subject_gradient_norm(model, probe_x, probe_y)]
@@ -412,38 +419,6 @@ def train_model(kind, distance, seed, config=None, *, record_every=None):
     history["seconds"] = time.perf_counter() - start
     history["subject_grad_trained"] = subject_gradient_norm(model, probe_x, probe_y)
     return model, history
-
-
-def _clipped(grads, max_norm):
-    """Scale the gradients so that their joint 2-norm is at most ``max_norm`` (as
-    ``torch.nn.utils.clip_grad_norm_``)."""
-    total = torch.sqrt(sum((g * g).sum() for g in grads))
-    factor = min(1.0, max_norm / (float(total) + 1e-6))
-    return [g * factor for g in grads]
-
-
-class _Adam:
-    """Adam (Kingma & Ba 2015, Algorithm 1; β = (0.9, 0.999), ε = 1e-8), as ``torch.optim.Adam``.
-
-    Written out here because constructing a ``torch.optim`` optimizer imports
-    ``torch._dynamo`` (about 5 s), which would dominate the fast test.
-    """
-
-    def __init__(self, params, lr, betas=(0.9, 0.999), eps=1e-8):
-        self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
-        self.m = [torch.zeros_like(p) for p in params]
-        self.v = [torch.zeros_like(p) for p in params]
-        self.t = 0
-
-    @torch.no_grad()
-    def step(self, grads):
-        self.t += 1
-        b1, b2 = self.betas
-        c1, c2 = 1.0 - b1**self.t, 1.0 - b2**self.t
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m.mul_(b1).add_(g, alpha=1.0 - b1)
-            v.mul_(b2).addcmul_(g, g, value=1.0 - b2)
-            p.addcdiv_(m / c1, (v / c2).sqrt_().add_(self.eps), value=-self.lr)
 
 
 def trained_rnn_arrays(model):
@@ -471,15 +446,18 @@ def trained_rnn_arrays(model):
 
 def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_models=False,
                    record_every=None):
-    """Accuracy and subject gradient against D for the RNN and the LSTM, several seeds.
+    """Accuracy and subject gradient against D for the RNN and the LSTM, seed by seed.
 
     For each model kind, distance D and seed s = 0..seeds − 1: train (:func:`train_model`),
-    evaluate on ``config.n_test`` held-out sequences (the same for every run at that D), and
-    measure the gradient reaching the subject token at initialisation and after training
-    (and, with ``record_every``, every that many steps during training).
-    Accuracies are pooled over seeds (``mean`` = correct / (seeds·n_test)) with a Wilson
-    interval at ``confidence`` on the pooled count: it states the test-set uncertainty of the
-    trained models; seed-to-seed spread is in ``per_seed``.
+    evaluate on ``config.n_test`` held-out sequences (the SAME sequences for every seed at
+    that D), and measure the gradient reaching the subject token at initialisation and after
+    training (and, with ``record_every``, every that many steps during training).
+
+    Every seed's accuracy gets its own Wilson interval at ``confidence`` with
+    n = ``config.n_test``: the seeds share the test sequences, so their outcomes are not
+    independent trials and pooling them into one count would give an interval too narrow by
+    up to √seeds. A seed has *learned* the agreement when its accuracy is at least
+    :data:`LEARNED_ACCURACY`; ``learned_seeds`` counts them per D.
 
     Parameters
     ----------
@@ -497,12 +475,18 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     Returns
     -------
     dict
-        ``{"distances", "seeds", "rnn": {"mean", "ci_low", "ci_high"}, "lstm": {...},
-        "subject_grad": {"rnn", "lstm"}, "subject_grad_trained": {"rnn", "lstm"},
-        "per_seed": {...}, "config": {...}, "confidence", "seconds"}``; subject gradients
-        are geometric means over seeds. With ``record_every`` also
-        ``"subject_grad_during": {"steps", "rnn", "lstm"}``: for each D, the geometric mean
-        over seeds at each recorded step (step 0 is the initialisation).
+        ``"distances"``, ``"seeds"``, ``"n_test"``, ``"confidence"``, ``"learned_accuracy"``;
+        ``"rnn"`` and ``"lstm"``: ``{"mean", "ci_low", "ci_high"}`` per D, where ``mean`` is
+        the mean accuracy over seeds and ``ci_low`` / ``ci_high`` the lowest lower end and the
+        highest upper end of the seeds' Wilson intervals (the range the seeds span, not an
+        interval for the mean); ``"per_seed"``: for each kind, per D a list over seeds of
+        ``"accuracy"``, ``"ci_low"``, ``"ci_high"``, ``"subject_grad"``,
+        ``"subject_grad_trained"``, ``"seconds"`` (and ``"subject_grad_during"``);
+        ``"learned_seeds"``: ``{"rnn", "lstm"}``, per D the number of seeds that learned;
+        ``"subject_grad"``, ``"subject_grad_trained"``: geometric means over seeds;
+        ``"config"``, ``"seconds"``. With ``record_every`` also ``"subject_grad_during":
+        {"steps", "rnn", "lstm"}``: for each D, the geometric mean over seeds at each
+        recorded step (step 0 is the initialisation).
 
     Raises
     ------
@@ -512,11 +496,40 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
     Examples
     --------
     >>> config = AgreementConfig(hidden_size=4, steps=2, batch_size=4, n_test=10, n_grad=4)
-    >>> r = run_experiment([1], 1, config)
-    >>> sorted(accuracy_payload(r))
-    ['distances', 'lstm', 'rnn', 'seeds', 'subject_grad', 'subject_grad_trained']
+    >>> r = run_experiment([1], 2, config)
+    >>> len(r["per_seed"]["rnn"]["accuracy"][0]), r["learned_seeds"]["rnn"][0] <= 2
+    (2, True)
     """
     config = AgreementConfig() if config is None else config
+    distances, seeds, record_every = _checked_arguments(distances, seeds, record_every)
+    start = time.perf_counter()
+    models = {} if keep_models else None
+    per_seed, steps = {}, None
+    for kind in ("rnn", "lstm"):
+        per_seed[kind] = {}
+        for D in distances:
+            test = make_sequences(D, config.n_test, n_fillers=config.n_fillers, seed=config.test_seed)
+            cell, steps = _train_seeds(kind, D, seeds, config, test, confidence,
+                                       record_every, models)
+            for key, values in cell.items():
+                per_seed[kind].setdefault(key, []).append(values)
+    result = {"distances": distances, "seeds": seeds, "n_test": config.n_test,
+              "confidence": confidence, "learned_accuracy": LEARNED_ACCURACY}
+    result.update(_summaries(per_seed))
+    if record_every:
+        result["subject_grad_during"] = {"steps": steps, **{
+            kind: [[_geometric_mean(column) for column in zip(*cell)]
+                   for cell in per_seed[kind]["subject_grad_during"]] for kind in per_seed}}
+    result["per_seed"] = per_seed
+    result["config"] = asdict(config)
+    result["seconds"] = time.perf_counter() - start
+    if keep_models:
+        result["models"] = models
+    return result
+
+
+def _checked_arguments(distances, seeds, record_every):
+    """Distances as a list of int, seeds as int, record_every as int or None; ValueError otherwise."""
     distances = [int(d) for d in np.atleast_1d(as_lags(distances, "distances"))]
     if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
         raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
@@ -524,61 +537,47 @@ def run_experiment(distances, seeds, config=None, *, confidence=0.99, keep_model
         record_every = int(as_lags(record_every, "record_every"))
         if record_every < 1:
             raise ValueError(f"record_every must be at least 1, got {record_every}")
-    start = time.perf_counter()
-    result = {"distances": distances, "seeds": int(seeds)}
-    per_seed = {}
-    models = {}
-    grads, grads_trained, during, steps = {}, {}, {}, None
-    for kind in ("rnn", "lstm"):
-        summary = {"mean": [], "ci_low": [], "ci_high": []}
-        grads[kind], grads_trained[kind], during[kind] = [], [], []
-        per_seed[kind] = {"accuracy": [], "subject_grad": [], "subject_grad_trained": [],
-                          "seconds": []}
-        if record_every:
-            per_seed[kind]["subject_grad_during"] = []
-        for D in distances:
-            test_x, test_y = make_sequences(
-                D, config.n_test, n_fillers=config.n_fillers, seed=config.test_seed
-            )
-            correct, total, accs, g0, g1, secs, gd = 0, 0, [], [], [], [], []
-            for seed in range(seeds):
-                model, hist = train_model(kind, D, seed, config, record_every=record_every)
-                c, n = evaluate(model, test_x, test_y)
-                correct, total = correct + c, total + n
-                accs.append(c / n)
-                g0.append(hist["subject_grad_init"])
-                g1.append(hist["subject_grad_trained"])
-                secs.append(hist["seconds"])
-                if record_every:
-                    steps = [step for step, _ in hist["subject_grad_during"]]
-                    gd.append([value for _, value in hist["subject_grad_during"]])
-                if keep_models:
-                    models[(kind, D, seed)] = model
-            lo, hi = wilson_interval(correct, total, confidence)
-            summary["mean"].append(correct / total)
-            summary["ci_low"].append(lo)
-            summary["ci_high"].append(hi)
-            grads[kind].append(_geometric_mean(g0))
-            grads_trained[kind].append(_geometric_mean(g1))
-            per_seed[kind]["accuracy"].append(accs)
-            per_seed[kind]["subject_grad"].append(g0)
-            per_seed[kind]["subject_grad_trained"].append(g1)
-            per_seed[kind]["seconds"].append(secs)
-            if record_every:
-                per_seed[kind]["subject_grad_during"].append(gd)
-                during[kind].append([_geometric_mean(column) for column in zip(*gd)])
-        result[kind] = summary
-    result["subject_grad"] = grads
-    result["subject_grad_trained"] = grads_trained
+    return distances, int(seeds), record_every
+
+
+def _train_seeds(kind, distance, seeds, config, test, confidence, record_every, models):
+    """Seeds 0..seeds − 1 of one (kind, D): per-seed accuracy on ``test`` with its own Wilson
+    interval (n = the test set's size), gradients and times; the recorded steps (or None)."""
+    cell = {key: [] for key in ("accuracy", "ci_low", "ci_high", "subject_grad",
+                                "subject_grad_trained", "seconds")}
     if record_every:
-        result["subject_grad_during"] = {"steps": steps, **during}
-    result["per_seed"] = per_seed
-    result["config"] = asdict(config)
-    result["confidence"] = confidence
-    result["seconds"] = time.perf_counter() - start
-    if keep_models:
-        result["models"] = models
-    return result
+        cell["subject_grad_during"] = []
+    steps = None
+    for seed in range(seeds):
+        model, hist = train_model(kind, distance, seed, config, record_every=record_every)
+        correct, n = evaluate(model, *test)
+        low, high = wilson_interval(correct, n, confidence)
+        for key, value in (("accuracy", correct / n), ("ci_low", low), ("ci_high", high),
+                           ("subject_grad", hist["subject_grad_init"]),
+                           ("subject_grad_trained", hist["subject_grad_trained"]),
+                           ("seconds", hist["seconds"])):
+            cell[key].append(value)
+        if record_every:
+            steps = [step for step, _ in hist["subject_grad_during"]]
+            cell["subject_grad_during"].append([value for _, value in hist["subject_grad_during"]])
+        if models is not None:
+            models[(kind, distance, seed)] = model
+    return cell, steps
+
+
+def _summaries(per_seed):
+    """Per kind and D: mean accuracy over seeds, the range of the seeds' Wilson intervals, the
+    number of seeds that learned, and the geometric means of the subject gradients."""
+    out = {"learned_seeds": {}, "subject_grad": {}, "subject_grad_trained": {}}
+    for kind, cells in per_seed.items():
+        out[kind] = {"mean": [float(np.mean(row)) for row in cells["accuracy"]],
+                     "ci_low": [min(row) for row in cells["ci_low"]],
+                     "ci_high": [max(row) for row in cells["ci_high"]]}
+        out["learned_seeds"][kind] = [sum(a >= LEARNED_ACCURACY for a in row)
+                                      for row in cells["accuracy"]]
+        for key in ("subject_grad", "subject_grad_trained"):
+            out[key][kind] = [_geometric_mean(row) for row in cells[key]]
+    return out
 
 
 def _geometric_mean(values):
@@ -594,11 +593,19 @@ def accuracy_payload(result):
     Returns
     -------
     dict
-        ``{"distances", "seeds", "rnn": {"mean", "ci_low", "ci_high"}, "lstm": {...},
-        "subject_grad": {"rnn", "lstm"}, "subject_grad_trained": {"rnn", "lstm"}}``.
+        ``{"distances", "seeds", "n_test", "confidence", "learned_accuracy", "rnn": {"mean",
+        "ci_low", "ci_high"}, "lstm": {...}, "per_seed": {"rnn": {"accuracy", "ci_low",
+        "ci_high"}, "lstm": {...}}, "learned_seeds": {"rnn", "lstm"}, "subject_grad": {"rnn",
+        "lstm"}, "subject_grad_trained": {"rnn", "lstm"}}``, as in :func:`run_experiment`
+        (``per_seed[kind][key][i][s]``: distance ``distances[i]``, seed s).
     """
-    keys = ("distances", "seeds", "rnn", "lstm", "subject_grad", "subject_grad_trained")
-    return {k: result[k] for k in keys}
+    keys = ("distances", "seeds", "n_test", "confidence", "learned_accuracy", "rnn", "lstm",
+            "learned_seeds", "subject_grad", "subject_grad_trained")
+    payload = {k: result[k] for k in keys}
+    payload["per_seed"] = {kind: {k: result["per_seed"][kind][k]
+                                  for k in ("accuracy", "ci_low", "ci_high")}
+                           for kind in ("rnn", "lstm")}
+    return payload
 
 
 def training_payload(result):
@@ -612,9 +619,10 @@ def training_payload(result):
     Returns
     -------
     dict
-        ``{"distances", "seeds", "steps", "rnn", "lstm", "config"}``: ``rnn[i][j]`` is the
-        gradient reaching the subject at distance ``distances[i]`` after ``steps[j]``
-        training steps (geometric mean over seeds; step 0 is the initialisation).
+        ``{"distances", "seeds", "steps", "rnn", "lstm", "per_seed", "config"}``:
+        ``rnn[i][j]`` is the gradient reaching the subject at distance ``distances[i]`` after
+        ``steps[j]`` training steps (geometric mean over seeds; step 0 is the
+        initialisation), ``per_seed["rnn"][i][s][j]`` the same for seed s alone.
 
     Raises
     ------
@@ -626,6 +634,8 @@ def training_payload(result):
         raise ValueError("this experiment was run without record_every: no gradient during training")
     return {"distances": result["distances"], "seeds": result["seeds"], "steps": during["steps"],
             "rnn": during["rnn"], "lstm": during["lstm"],
+            "per_seed": {kind: result["per_seed"][kind]["subject_grad_during"]
+                         for kind in ("rnn", "lstm")},
             "config": {k: result["config"][k] for k in ("hidden_size", "steps", "learning_rate")}}
 
 
@@ -641,8 +651,8 @@ FAST_DISTANCES = (2, 30)
 FAST_SEEDS = 1
 #: Training steps between two measurements of the subject gradient (fast version).
 FAST_RECORD_EVERY = 25
-#: The full experiment (``pytest -m slow``): hidden size 16, 1500 Adam steps, 3 seeds.
+#: The full experiment (``pytest -m slow``): hidden size 16, 1500 Adam steps, 5 seeds.
 SLOW_CONFIG = AgreementConfig()
 SLOW_DISTANCES = (2, 5, 10, 20, 30, 45, 60)
-SLOW_SEEDS = 3
+SLOW_SEEDS = 5
 SLOW_RECORD_EVERY = 100
