@@ -35,7 +35,7 @@ from theory.experiments import agreement
 from theory.measurement import bptt as bptt_measurement
 from theory.report.evidence import observe, record_data
 
-from .assertions import assert_log_le, rounding_tolerance
+from theory.testing import assert_log_le, rounding_tolerance
 from .bptt_cases import saturation_tolerance
 
 LEARNED = 0.9  # Wilson lower end above this: the model has learned the agreement
