@@ -179,7 +179,7 @@ def matrices(
     radius cannot be scaled (ρ ≤ 10⁻⁶‖W‖₂: nearly nilpotent) are not generated.
 
     Tolerance: the scaled matrix's ``theory.spectral_norm`` equals a norm target to a relative
-    16·n·u and its ``theory.spectral_radius`` a radius target to a relative 10⁻⁹
+    4·n·u and its ``theory.spectral_radius`` a radius target to a relative 10⁻⁹
     (u = 2⁻⁵³; tests/test_testing.py checks both on every family). The radius carries the
     eigenvalue's conditioning: a non-normal matrix's computed eigenvalues move by more than
     n·u under scaling.
