@@ -6,8 +6,10 @@ differences and against the fused ``torch.nn.RNN``; the course layout's transpos
 """
 
 import importlib
+import inspect
 import subprocess
 import sys
+import typing
 
 import numpy as np
 import pytest
@@ -354,9 +356,12 @@ def test_without_hypothesis_the_import_error_says_what_to_install(monkeypatch):
         importlib.import_module("theory.testing")
 
 
-def test_everything_public_is_exported_and_documented():
+def test_everything_public_is_exported_typed_and_documented():
     for name in tt.__all__:
         obj = getattr(tt, name)
         if callable(obj) and not isinstance(obj, type):
             doc = obj.__doc__ or ""
             assert "Examples" in doc or name in ("finite_target",), f"theory.testing.{name} lacks Examples"
+            hints = typing.get_type_hints(obj)
+            missing = [p for p in [*inspect.signature(obj).parameters, "return"] if p not in hints]
+            assert not missing, f"theory.testing.{name} has no type for {missing}"

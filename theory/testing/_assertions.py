@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 
+from ..activations import Activation
 from ..activations import activation as _activation
 from ..spectra import spectral_norm as _spectral_norm
+from ._cases import RNNCase
+from ._reference import ReferenceGradients, _case_arrays
 
 __all__ = [
     "EPS",
@@ -30,7 +34,7 @@ _COMPARABLE = ("W", "U", "b", "h0", "x", "states", "state_gradients")
 _COURSE_ALIAS = {"W": " (dWaa)", "U": " (dWax)", "b": " (dba)", "h0": " (da0)", "x": " (dx)", "states": " (a)"}
 
 
-def rounding_tolerance(lag, n: int):
+def rounding_tolerance(lag: npt.ArrayLike, n: int) -> np.ndarray:
     """Log-space tolerance for a float64 ℓ-step product of n × n matrices: 4(ℓ+1)·n·u.
 
     Why: each backward step is one matrix product whose norm-wise relative error is at most
@@ -67,7 +71,7 @@ def rounding_tolerance(lag, n: int):
     return 4.0 * (lag + 1.0) * max(int(n), 1) * EPS
 
 
-def derivative_rounding_tolerance(activation, preactivations, reduce: str) -> np.ndarray:
+def derivative_rounding_tolerance(activation: str | Activation, preactivations: npt.ArrayLike, reduce: str) -> np.ndarray:
     """Per k, Σ_{t>k} 4u/|φ'(a_t)|, the ``reduce`` (``"max"`` or ``"min"``) over units.
 
     Why: torch's backward forms tanh' = 1 − tanh² and σ' = σ(1 − σ), with an *absolute*
@@ -116,7 +120,7 @@ def derivative_rounding_tolerance(activation, preactivations, reduce: str) -> np
     return out
 
 
-def describe(case) -> str:
+def describe(case: object) -> str:
     """A one-line description of a case: its ``params()`` as ``key=value``, else its repr.
 
     Examples
@@ -129,7 +133,7 @@ def describe(case) -> str:
     return repr(case)
 
 
-def log_evaluation_tolerance(*log_values) -> np.ndarray:
+def log_evaluation_tolerance(*log_values: npt.ArrayLike) -> np.ndarray:
     """4u·max|L| over the arguments, elementwise (non-finite values count as 0).
 
     Why: a natural log of size L (ℓ·log x, or the log of a product) carries an absolute
@@ -146,7 +150,8 @@ def log_evaluation_tolerance(*log_values) -> np.ndarray:
     return 4.0 * EPS * magnitude
 
 
-def assert_log_le(measured, bound, tolerance, case, what: str, index_name: str = "k") -> None:
+def assert_log_le(measured: npt.ArrayLike, bound: npt.ArrayLike, tolerance: npt.ArrayLike, case: object, what: str,
+                  index_name: str = "k") -> None:
     """Assert measured ≤ bound + tolerance elementwise, in log space; −inf ≤ anything.
 
     :func:`log_evaluation_tolerance` of the two sides is added to ``tolerance``.
@@ -188,7 +193,7 @@ def assert_log_le(measured, bound, tolerance, case, what: str, index_name: str =
         )
 
 
-def worst_tightness(measured, bound, skip_trivial: bool = True) -> float:
+def worst_tightness(measured: npt.ArrayLike, bound: npt.ArrayLike, skip_trivial: bool = True) -> float:
     """max over entries of (measured − bound) in log space, ignoring the last entry J(T, T) = I.
 
     Examples
@@ -227,7 +232,8 @@ def finite_target(value: float, label: str) -> None:
         target(float(value), label=label)
 
 
-def assert_log_le_by_lag(measured, bound, tol, what: str, case) -> float:
+def assert_log_le_by_lag(measured: npt.ArrayLike, bound: npt.ArrayLike, tol: npt.ArrayLike, what: str,
+                         case: object) -> float:
     """Assert measured ≤ bound + tol (arrays indexed by lag); return the tightness.
 
     The tightness is max over lags ≥ 1 of measured − bound (lag 0 is the trivial J = I).
@@ -297,7 +303,7 @@ def _gradient_magnitudes(N, W_norm, U_norm, h_norms, x_norms):
     }
 
 
-def gradient_tolerances(want, case) -> dict[str, float]:
+def gradient_tolerances(want: ReferenceGradients, case: RNNCase | Mapping) -> dict[str, float]:
     """The Frobenius-norm tolerance of each array of ``want``, by the rule of
     :func:`assert_gradients_close`.
 
@@ -328,8 +334,6 @@ def gradient_tolerances(want, case) -> dict[str, float]:
     >>> 0 < tolerance < 1e-13
     True
     """
-    from ._reference import ReferenceGradients, _case_arrays
-
     if not isinstance(want, ReferenceGradients):
         raise ValueError(f"want must be the ReferenceGradients of reference_gradients(), got {type(want).__name__}")
     W, U, b, x, _, _ = _case_arrays(case)
@@ -366,7 +370,7 @@ def gradient_tolerances(want, case) -> dict[str, float]:
                 for key in rounding}
 
 
-def assert_gradients_close(got: Mapping, want, case) -> None:
+def assert_gradients_close(got: Mapping, want: ReferenceGradients, case: RNNCase | Mapping) -> None:
     """Assert that hand-computed gradients match the autograd reference within the stated rule.
 
     Rule, per array g, in the Frobenius norm: ‖got[g] − want[g]‖ ≤ A·(k·u·p·M_g + E_g), u = 2⁻⁵³.

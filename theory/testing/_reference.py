@@ -12,8 +12,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
+import numpy.typing as npt
 
 from ..activations import activation as _activation
+from ._cases import RNNCase
 
 __all__ = ["GRADIENT_NAMES", "ReferenceGradients", "from_course_layout", "reference_gradients", "to_course_layout"]
 
@@ -146,7 +148,7 @@ def _cell(torch, name, W, U, b):
     return cell, parameters, module
 
 
-def reference_gradients(case, upstream) -> ReferenceGradients:
+def reference_gradients(case: RNNCase | Mapping, upstream: npt.ArrayLike) -> ReferenceGradients:
     """The gradients of L = Σ_t ⟨upstream[t − 1], h_t⟩ by torch autograd in float64.
 
     The run is h_t = φ(W h_{t−1} + U x_t + b), t = 1..T, through ``torch.nn.RNNCell`` (tanh,
@@ -228,7 +230,7 @@ def reference_gradients(case, upstream) -> ReferenceGradients:
     return result
 
 
-def to_course_layout(case, upstream=None) -> dict:
+def to_course_layout(case: RNNCase | Mapping, upstream: npt.ArrayLike | None = None) -> dict:
     """A case in the course's layout, a batch of one: the arguments of its ``rnn_forward``.
 
     Parameters
