@@ -277,6 +277,13 @@ def _backward_magnitudes(want, W_norm, c, derivative_error):
     return N[:T], D[:T]
 
 
+def _amplification(c, W_norm):
+    """A = Π_{t≥2} max(1, c_t‖W‖₂), +inf beyond float64."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        log_amplification = float(np.log(np.maximum(1.0, c[1:] * W_norm)).sum())
+    return float(np.exp(log_amplification)) if log_amplification < 700 else np.inf
+
+
 def _row_norms(array):
     """Euclidean norm of each row, scaled so that entries near 1e±308 neither over- nor underflow."""
     array = np.asarray(array, dtype=np.float64)
@@ -350,14 +357,14 @@ def gradient_tolerances(want: ReferenceGradients, case: RNNCase | Mapping) -> di
     pre_scale = W_norm * h_norms[:-1] + U_norm * x_norms + _frobenius(b)
     c = _activation(want.activation).derivative(want.preactivations).max(axis=1, initial=0.0)
     with np.errstate(over="ignore", invalid="ignore"):
-        log_amplification = float(np.log(np.maximum(1.0, c[1:] * W_norm)).sum())
-        amplification = np.exp(log_amplification) if log_amplification < 700 else np.inf
+        amplification = _amplification(c, W_norm)
         # tanh', σ' carry an absolute error ~4u; relu' is exact except at a pre-activation
         # within its rounding error of the kink, where either side's derivative is right.
         derivative_error = np.full(T, 4 * EPS)
         if want.activation == "relu":
             at_kink = (np.abs(want.preactivations) <= (relative * amplification * pre_scale)[:, None]).any(axis=1)
             derivative_error[at_kink], c[at_kink] = 1.0, 1.0
+            amplification = _amplification(c, W_norm)
         N, D = _backward_magnitudes(want, W_norm, c, derivative_error)
         relative *= 1.0 + 2.0 * float(np.abs(want.preactivations).max(initial=0.0))
         rounding = _gradient_magnitudes(N, W_norm, U_norm, h_norms, x_norms)
