@@ -52,5 +52,7 @@ def test_rnn_backward_gradients(case, upstream_seed):
     upstream = upstream_of(case, upstream_seed)
     course = to_course_layout(case, upstream)
     _, caches = rnn_forward(course["x"], course["a0"], course["parameters"])
-    got = from_course_layout(rnn_backward(course["da"], caches))
-    assert_gradients_close(got, reference_gradients(case, upstream), case)
+    gradients = rnn_backward(course["da"], caches)
+    missing = {"dx", "da0", "dWax", "dWaa", "dba"} - set(gradients)
+    assert not missing, f"rnn_backward's result lacks {sorted(missing)}"
+    assert_gradients_close(from_course_layout(gradients), reference_gradients(case, upstream), case)
