@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 import theory
 from theory.experiments import agreement
 from theory.measurement import bptt as bptt_measurement
-
-EPS = float(np.finfo(np.float64).eps)
+from theory.testing import EPS, describe  # noqa: F401 (re-exported to the BPTT tests)
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,6 @@ def rounding_scale(case):
     (γ‖W‖₂)^{T−k} with γ = 1 for tanh (claim U1), and through the backward pass likewise.
     """
     return max(1.0, case.w_norm) ** case.T
-
-
-def describe(case):
-    return ", ".join(f"{k}={v!r}" for k, v in case.params().items())
 
 
 def agreement_rnn_at_init(distance=30, seed=0, config=None):

@@ -39,7 +39,7 @@ from theory.experiments import agreement
 from theory.measurement import bptt as bptt_measurement
 from theory.report.evidence import observe, record_data
 
-from .assertions import assert_log_le, rounding_tolerance
+from theory.testing import assert_log_le, rounding_tolerance
 from .bptt_cases import saturation_tolerance
 
 LEARNED = 0.9  # a seed's Wilson lower end at or above this: that seed has learned the agreement

@@ -17,7 +17,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.prediction_strategies import examples
-from tests.strategies import RNNCase, rnn_cases
+from theory.testing import RNNCase, rnn_cases
 from theory.report.evidence import observe
 from theory.gated import clipped_gradient_norm
 
@@ -65,7 +65,7 @@ def check_clip(before, after, returned, threshold, case):
 @pytest.mark.claim("C1")
 @settings(max_examples=examples(20))
 @given(
-    rnn_cases(activations=("tanh", "relu"), max_n=16, max_T=60, min_T=5, log_target=(0.2, 1.5)),
+    rnn_cases(activations=("tanh", "relu"), sizes=(1, 16), lengths=(5, 60), log_target=(0.2, 1.5)),
     st.floats(0.5, 12.0, allow_subnormal=False),
 )
 @example(RNNCase(n=4, T=40, family="orthogonal", activation="relu", target_kind="norm",

@@ -11,7 +11,7 @@ Tolerances (log space; u = 2⁻⁵³ the unit roundoff):
   eigensolver, and the rounding of c·Q itself);
 * bounds computed as ℓ·log(·): 8·u·(|value| + 1), a few roundings of one product and sum;
 * ℓ-step products (log_matrix_power_norm, lag_profile): rounding_tolerance(ℓ, n)·max(1, |log c|)
-  from tests/assertions.py, 4(ℓ+1)·n·u per unit of log scale;
+  from theory.testing, 4(ℓ+1)·n·u per unit of log scale;
 * products of *subnormal* matrices: relative error up to n·2⁻¹⁰⁷⁴/c per step (the subnormal
   spacing over the entry size c) in place of u, documented where used.
 
@@ -27,7 +27,7 @@ import torch
 
 import theory
 
-from .assertions import EPS, assert_log_le, rounding_tolerance
+from theory.testing import EPS, assert_log_le, rounding_tolerance
 
 SCALES = [1e-150, 1e-100, 1e-10, 0.5, 1e10, 1e100, 1e150]
 SUBNORMAL_SPACING = 2.0**-1074

@@ -9,7 +9,7 @@ theory are recomputed in numpy from the weights and the run's states
 
 Tolerances: entries of a single-step Jacobian are products of a few float64 operations, so
 they agree with the numpy gate values to a few units of u = 2⁻⁵³ (ENTRY_TOL = 1e-14 absolute;
-gates ∈ (0, 1)). Multi-step log-norms carry tests.assertions.rounding_tolerance plus, where a
+gates ∈ (0, 1)). Multi-step log-norms carry theory.testing.rounding_tolerance plus, where a
 bound multiplies gate derivatives (σ' = σ(1 − σ), tanh' = 1 − tanh²) whose absolute error is
 ≤ 4u but whose relative error grows in saturation, a per-step log(1 + 16u·(1 + ‖W_hh‖)/b_t)
 with b_t the step's bound.
@@ -26,8 +26,8 @@ import torch
 from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
-from tests.assertions import EPS, rounding_tolerance
-from tests.assertions import check_le_by_lag as check_le
+from theory.testing import EPS, rounding_tolerance
+from theory.testing import assert_log_le_by_lag as check_le
 from tests.prediction_strategies import examples
 from theory.report.evidence import observe, record_data
 from theory.gated import (

@@ -17,7 +17,7 @@ from theory import bptt
 from theory.measurement import bptt as bptt_measurement
 from theory.report.evidence import observe, record_data
 
-from .assertions import assert_log_le, rounding_tolerance
+from theory.testing import assert_log_le, rounding_tolerance
 from .bptt_cases import BPTTCase, agreement_rnn_at_init, bptt_cases, saturation_tolerance
 
 

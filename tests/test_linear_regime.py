@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 import theory
 from theory.report.evidence import observe
 
-from .assertions import EPS, assert_log_le, describe, finite_target, lags_by_k, rounding_tolerance
-from .strategies import RNNCase, rnn_cases
+from theory.testing import EPS, assert_log_le, describe, finite_target, lags_by_k, rounding_tolerance
+from theory.testing import RNNCase, rnn_cases
 
-linear_cases = rnn_cases(activations=("identity",), max_T=30)
+linear_cases = rnn_cases(activations=("identity",), lengths=(1, 30))
 NILPOTENT = RNNCase(n=5, T=12, family="upper_triangular", activation="identity",
                     target_kind="norm", log_target_over_threshold=0.5, seed=0)
 
@@ -110,7 +110,7 @@ def test_gelfand_rate(case):
 
 
 @pytest.mark.claim("LIN4")
-@given(case=rnn_cases(activations=("tanh",), max_T=30, inputs=False))
+@given(case=rnn_cases(activations=("tanh",), lengths=(1, 30), inputs=False))
 def test_tanh_at_rest_is_linear(case):
     """Claim LIN4: tanh with x = 0, b = 0, h_0 = 0 stays at a = 0, where tanh' = 1: J = W^ℓ."""
     check_jacobian_is_power(case, claim="LIN4")

@@ -6,7 +6,7 @@ from hypothesis import example, given
 import theory
 from theory.report.evidence import observe
 
-from .assertions import (
+from theory.testing import (
     assert_log_le,
     derivative_rounding_tolerance,
     finite_target,
@@ -14,7 +14,7 @@ from .assertions import (
     rounding_tolerance,
     worst_tightness,
 )
-from .strategies import RNNCase, rnn_cases
+from theory.testing import RNNCase, rnn_cases
 
 DIAGONAL_IDENTITY = RNNCase(
     n=6, T=80, family="diagonal", activation="identity", target_kind="norm",

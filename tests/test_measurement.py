@@ -10,8 +10,8 @@ from hypothesis import given
 import theory
 from theory.report.evidence import observe
 
-from .assertions import describe, rounding_tolerance
-from .strategies import RNNCase, base_matrix, rnn_cases
+from theory.testing import describe, rounding_tolerance
+from theory.testing import RNNCase, base_matrix, rnn_cases
 
 
 def check_fused_cross_check(case, offset=0, record=True):
@@ -45,7 +45,7 @@ def check_fused_cross_check(case, offset=0, record=True):
 
 
 # γ‖W‖₂ ≤ e^0.3 and T ≤ 60 keep the forward amplification, hence the tolerance, below ~0.03.
-m1_cases = rnn_cases(activations=("tanh", "relu"), max_T=60, log_target=(-2.0, 0.3),
+m1_cases = rnn_cases(activations=("tanh", "relu"), lengths=(1, 60), log_target=(-2.0, 0.3),
                      target_kinds=("norm",))
 
 

@@ -19,7 +19,7 @@ import torch
 import theory
 from theory.measurement.jacobians import _MAX_RUN_ELEMENTS, _capped_segment_length, _check_run_size, _neumaier_add
 
-from .assertions import rounding_tolerance
+from theory.testing import rounding_tolerance
 
 LIMIT = _MAX_RUN_ELEMENTS  # 2**28 doubles of states and inputs per run
 

@@ -12,7 +12,7 @@ from theory.regime import Regime
 from . import test_counterexamples, test_linear_regime, test_lower_bounds, test_measurement
 from . import test_upper_bounds, test_vanishing
 from .meta import assert_falsified
-from .strategies import NON_NORMAL_FAMILIES, rnn_cases
+from theory.testing import NON_NORMAL_FAMILIES, rnn_cases
 
 pytestmark = pytest.mark.meta
 
@@ -105,7 +105,7 @@ def test_vanishing_catches_halved_horizon():
     # The rate part is right, so only the horizon can fail: that needs a bound near-tight.
     assert_falsified(test_vanishing.check_vanishing,
                      rnn_cases(activations=("identity",), families=("orthogonal", "diagonal"),
-                               log_target=(-0.5, -0.01), target_kinds=("norm",), min_T=100),
+                               log_target=(-0.5, -0.01), target_kinds=("norm",), lengths=(100, 300)),
                      predicted_regime=wrong, record=False)
 
 
@@ -153,7 +153,7 @@ def test_gelfand_catches_norm_as_limit():
 
 def test_tanh_at_rest_catches_off_by_one_power():
     assert_falsified(test_linear_regime.check_jacobian_is_power,
-                     rnn_cases(activations=("tanh",), max_T=30, inputs=False),
+                     rnn_cases(activations=("tanh",), lengths=(1, 30), inputs=False),
                      power=lambda W, lag: np.linalg.matrix_power(W, max(lag - 1, 0)))
 
 

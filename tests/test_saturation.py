@@ -27,8 +27,8 @@ import pytest
 from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
-from tests.assertions import EPS, rounding_tolerance
-from tests.assertions import check_le_by_lag as check_le
+from theory.testing import EPS, rounding_tolerance
+from theory.testing import assert_log_le_by_lag as check_le
 from tests.prediction_strategies import examples, mean_field_run, slope
 from theory.bounds import log_trajectory_upper_bound
 from theory.report.evidence import observe

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import theory
 
-from .strategies import FAMILIES, base_matrix
+from theory.testing import FAMILIES, base_matrix
 
 matrices = st.fixed_dictionaries({
     "family": st.sampled_from(FAMILIES), "n": st.integers(1, 40), "seed": st.integers(0, 2**32 - 1),

@@ -29,7 +29,7 @@ from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 from scipy.special import polygamma
 
-from tests.assertions import rounding_tolerance
+from theory.testing import rounding_tolerance
 from tests.prediction_strategies import examples
 from theory.bounds import log_eigenvector_condition
 from theory.report.evidence import observe, record_data

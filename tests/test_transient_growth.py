@@ -2,7 +2,7 @@
 
 Tolerances: kreiss_constant is a lower estimate accurate to relative 1e-6 (checked below
 against an exhaustive grid), so log K carries an error ≤ 1e-6; the powers ‖W^k‖₂ carry the
-float64 rounding error of tests.assertions.rounding_tolerance. KREISS_TOL = 1e-6 plus that
+float64 rounding error of theory.testing.rounding_tolerance. KREISS_TOL = 1e-6 plus that
 rounding covers both; a missing e·n factor is a violation of up to log(e·n) ≥ 1.7 (see the
 meta-test), five orders of magnitude above it.
 """
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import assume, example, given, settings, target
 from hypothesis import strategies as st
 
-from tests.assertions import rounding_tolerance
+from theory.testing import rounding_tolerance
 from tests.prediction_strategies import examples
-from tests.strategies import NON_NORMAL_FAMILIES, base_matrix, scale_to_target
+from theory.testing import NON_NORMAL_FAMILIES, base_matrix, scale_to_target
 from theory.report.evidence import observe, record_data
 from theory.kreiss import _sigma_min_batch, kreiss_constant, log_kreiss_power_bounds
 from theory.measurement.jacobians import lag_profile

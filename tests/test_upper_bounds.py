@@ -7,7 +7,7 @@ from hypothesis import example, given
 import theory
 from theory.report.evidence import observe, record_data
 
-from .assertions import (
+from theory.testing import (
     assert_log_le,
     derivative_rounding_tolerance,
     finite_target,
@@ -15,7 +15,7 @@ from .assertions import (
     rounding_tolerance,
     worst_tightness,
 )
-from .strategies import RNNCase, rnn_cases
+from theory.testing import RNNCase, rnn_cases
 
 # Hard cases pinned for every run: an orthogonal linear RNN is tight at every lag
 # (‖W^ℓ‖₂ = ‖W‖₂^ℓ), and a Jordan block is far from normal.

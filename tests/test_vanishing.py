@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 import theory
 from theory.report.evidence import observe
 
-from .assertions import assert_log_le, describe, finite_target, lags_by_k, rounding_tolerance
-from .strategies import RNNCase, base_matrix, rnn_cases
+from theory.testing import assert_log_le, describe, finite_target, lags_by_k, rounding_tolerance
+from theory.testing import RNNCase, base_matrix, rnn_cases
 
 EPSILON = 1e-3  # the ε of the horizon: large enough that horizons fall inside T ≤ 300
 

@@ -1,0 +1,56 @@
+"""The course autograder of examples/autograder passes on the solution and fails, with a printed
+falsifying example, on each of the three typical mistakes of examples/autograder/mistakes.py.
+
+Each run is a fresh in-process pytest session in its own temporary directory (pytester):
+the student's file is copied in as ``rnn_exercise.py``, as an autograder would, and nothing
+is shared between runs or xdist workers (no Hypothesis database; the Hypothesis pytest plugin,
+which writes patch files, is off in the inner session).
+"""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+pytest_plugins = ["pytester"]
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "autograder"
+SOLUTION = (EXAMPLE / "rnn_exercise.py").read_text()
+GRADER = (EXAMPLE / "test_rnn_exercise.py").read_text()
+MISTAKES = runpy.run_path(str(EXAMPLE / "mistakes.py"))["MISTAKES"]
+DOC = (EXAMPLE.parent.parent / "docs" / "autograder.md").read_text()
+
+
+def grade(pytester, submission, *selection):
+    pytester.makepyfile(rnn_exercise=submission, test_rnn_exercise=GRADER)
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q", *selection)
+
+
+def falsifying_block(output):
+    """The lines from "Falsifying example:" to its closing parenthesis, as pytest prints them."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Falsifying example:" in line)
+    end = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith("E       )"))
+    return "\n".join(lines[start:end + 1])
+
+
+def test_the_solution_passes(pytester):
+    result = grade(pytester, SOLUTION)
+    result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_each_mistake_is_falsified(pytester, mistake):
+    correct, mistaken = MISTAKES[mistake]
+    assert SOLUTION.count(correct) == 1, f"{mistake}: the line {correct!r} is not once in rnn_exercise.py"
+    # Every mistake is in the backward pass (the forward test passes on the solution's forward).
+    result = grade(pytester, SOLUTION.replace(correct, mistaken), "-k", "test_rnn_backward_gradients")
+    result.assert_outcomes(failed=1, deselected=1)
+    output = result.stdout.str()
+    assert "FAILED test_rnn_exercise.py::test_rnn_backward_gradients" in output, output
+    assert "Falsifying example: test_rnn_backward_gradients(" in output and "case=RNNCase(" in output, output
+    assert "differs from the autograd reference" in output, output
+    if settings.default.max_examples == 30:  # the profile docs/autograder.md's outputs come from
+        block = falsifying_block(output)
+        assert block in DOC, f"docs/autograder.md does not quote the falsifying example of {mistake}:\n{block}"
