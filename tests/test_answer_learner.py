@@ -1,8 +1,8 @@
 """The learner page (docs/learner-guide.md) quotes the pinned run's numbers, and only those.
 
 The page is written by hand for learners, but every measured number on it is read from
-`tests/data/answer_results_full.json` (the default run merged with the full experiment,
-`docs/data/agreement_full.json`) by :func:`learner_numbers`; the test checks that each one
+`docs/data/results_full.json` (the full run, ``pytest -m ""``, trimmed to what the pages
+read) by :func:`learner_numbers`; the test checks that each one
 appears on the page as computed, so a new run that changes a number fails here until the page
 is updated, and a number typed wrongly on the page is caught. To fill a page written with
 ``{{NAME}}`` placeholders::
@@ -24,8 +24,7 @@ from theory.report.jsonsafe import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "learner-guide.md"
-FULL = ROOT / "tests" / "data" / "answer_results_full.json"
-FULL_DATA = ROOT / "docs" / "data" / "agreement_full.json"
+FULL = ROOT / "docs" / "data" / "results_full.json"
 #: The page's main text (notes, figures and the provenance section left out) stays short.
 MAX_MAIN_WORDS = 1600
 
@@ -156,11 +155,3 @@ def test_the_page_has_no_unfilled_placeholder_and_stays_short():
     assert not unfilled, f"unfilled placeholders: {unfilled}"
     words = len(main_text(page).split())
     assert words <= MAX_MAIN_WORDS, f"main text {words} words, at most {MAX_MAIN_WORDS}"
-
-
-def test_the_pinned_experiment_is_the_committed_one():
-    """The fixture's full experiment is docs/data/agreement_full.json, the file the page links."""
-    committed = decode(json.loads(FULL_DATA.read_text(encoding="utf-8")))["data"]
-    pinned = answer._data(_results())
-    for key in ("agreement_accuracy", "agreement_training", "agreement_lr_sensitivity"):
-        assert pinned[key] == committed[key], f"{key} differs between {FULL.name} and {FULL_DATA}"

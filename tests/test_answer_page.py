@@ -4,22 +4,20 @@ Three pinned results, each holding the claims and data payloads that `theory.rep
 
 * `tests/data/answer_results.json`, trimmed from a default `HYPOTHESIS_PROFILE=ci` run's
   `reports/results.json`; its page is `answer_page.md`;
-* `tests/data/answer_results_full.json`, the same merged with the full experiment
-  (`docs/data/agreement_full.json`, `pytest -m slow`), as `docs/motivating-question.md` is
-  made; its page `answer_page_full.md` has the paragraphs only the full run triggers (the
+* `docs/data/results_full.json`, trimmed from the full run (`pytest -m ""`, the slow agreement
+  experiment included) that `docs/motivating-question.md` and `docs/learner-guide.md` quote;
+  its page `answer_page_full.md` has the paragraphs only the full run triggers (the
   learning-rate sensitivity, the distances where the gap to the LSTM narrowed);
 * `tests/data/answer_results_empty.json`, no claims and no data: every number on
   `answer_page_empty.md` reads "not measured in this run".
 
 Every number on a page comes from the data, so a change to the text or to how a payload is
-read shows up here. After a deliberate change to the page, regenerate the expected pages with::
+read shows up here. The expected pages are golden files (`tests/golden/answer_page*.md`):
+after a deliberate change, `UPDATE_GOLDEN=1 pytest tests/test_answer_page.py` rewrites them;
+read the diff before committing it. To pin new runs (a default run's and a full run's
+results.json)::
 
-    python -c "from tests.test_answer_page import regenerate; regenerate()"
-
-and read the diff before committing it. To pin a new run (after the default run and the full
-experiment)::
-
-    python -c "from tests.test_answer_page import pin; pin('reports/results.json', 'docs/data/agreement_full.json')"
+    python -c "from tests.test_answer_page import pin; pin('default/results.json', 'full/results.json')"
 """
 
 from __future__ import annotations
@@ -30,18 +28,24 @@ from pathlib import Path
 
 import pytest
 
+from tests.report_fixtures import assert_golden
 from theory.report import answer
 from theory.report.jsonsafe import decode
 
 DATA = Path(__file__).resolve().parent / "data"
-
+#: The full run the docs pages quote, trimmed to what the page reads.
+FULL_RUN = Path(__file__).resolve().parent.parent / "docs" / "data" / "results_full.json"
 
 PINNED = {"answer_results.json": "answer_page.md", "answer_results_full.json": "answer_page_full.md",
           "answer_results_empty.json": "answer_page_empty.md"}
 
 
+def _path(name):
+    return FULL_RUN if name == "answer_results_full.json" else DATA / name
+
+
 def _results(name="answer_results.json"):
-    return decode(json.loads((DATA / name).read_text(encoding="utf-8")))
+    return decode(json.loads(_path(name).read_text(encoding="utf-8")))
 
 
 def rendered(with_figures=True, name="answer_results.json"):
@@ -67,41 +71,23 @@ def _trimmed(results):
     out = {"provenance": {"git": {"short": answer._get(results, "provenance", "git", "short")}},
            "run": run, "timings": {"session_s": answer._get(results, "timings", "session_s")},
            "claims": claims, "data": data}
-    if results.get("sources"):
-        out["sources"] = results["sources"]
     return out
 
 
-def pin(default_results, full_experiment):
-    """Pin a new default run and full experiment as the fixtures, then regenerate the pages."""
+def pin(default_results, full_results):
+    """Pin a default run's and a full run's results.json as the fixtures (trimmed to what the
+    page reads); then ``UPDATE_GOLDEN=1 pytest tests/test_answer_page.py`` renews the pages."""
+    from theory.report.document import load_results
     from theory.report.jsonsafe import encode
 
-    default = answer._load(default_results)
-    full = answer.merge_results(default, answer._load(full_experiment))
-    full["sources"] = [default_results, full_experiment]
-    for name, doc in (("answer_results.json", _trimmed(default)), ("answer_results_full.json", _trimmed(full))):
-        (DATA / name).write_text(json.dumps(encode(doc), indent=1) + "\n", encoding="utf-8")
-    regenerate()
-
-
-def regenerate():
-    """Rewrite the expected pages from the current code (after a deliberate change)."""
-    for results, page in PINNED.items():
-        (DATA / page).write_text(rendered(name=results), encoding="utf-8")
-
-
-def _first_difference(got, expected):
-    for i, (g, e) in enumerate(zip(got.splitlines(), expected.splitlines())):
-        if g != e:
-            return f"line {i + 1}:\n got      {g!r}\n expected {e!r}"
-    return f"lengths differ: {len(got.splitlines())} lines against {len(expected.splitlines())}"
+    for path, source in ((DATA / "answer_results.json", default_results), (FULL_RUN, full_results)):
+        doc = _trimmed(decode(load_results(source).document))
+        path.write_text(json.dumps(encode(doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("results, page", sorted(PINNED.items()))
 def test_the_pinned_page_is_unchanged(results, page):
-    expected = (DATA / page).read_text(encoding="utf-8")
-    got = rendered(name=results)
-    assert got == expected, f"the answer page of {results} changed: " + _first_difference(got, expected)
+    assert_golden(page, rendered(name=results))
 
 
 def test_only_the_full_run_tests_the_learning_rate():

@@ -8,24 +8,15 @@ Every number is read from the results (``theory.report.evidence.record_data`` pa
 claims' evidence); nothing measured is typed in here. Missing data prints
 "not measured in this run".
 
-Usage::
-
-    python -m theory.report.answer reports/results.json [out.md] [--also OTHER_RESULTS.json ...]
-
-writes the page (default: print it) and, next to ``out.md``, its figures under
-``figures/``. ``--also`` merges further runs (e.g. the ``-m slow`` run): a test that passed
-in any run counts as passed, and their data payloads replace the first run's.
+``python -m theory.report reports/results.json --answer out.md`` writes the page and, next to
+``out.md``, its figures under ``figures/``; every report folder has it as ``ANSWER.md``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from pathlib import Path
 
-__all__ = ["render", "merge_results", "draw_figures", "main", "NOT_MEASURED"]
+__all__ = ["render", "draw_figures", "NOT_MEASURED"]
 
 NOT_MEASURED = "not measured in this run"
 FIGURES = {
@@ -110,81 +101,6 @@ def _status_line(claims, ids, unit="example"):
 
 
 # --------------------------------------------------------------------------------------
-# Merging runs
-# --------------------------------------------------------------------------------------
-
-_RANK = {"failed": 4, "error": 4, "passed": 3, "xfailed": 2, "skipped": 1, "deselected": 0,
-         "not run": 0}
-
-
-def merge_results(base, *others):
-    """Merge several results documents: data from later runs wins, best test outcome wins.
-
-    A claim's linked test counts as passed if it passed in any run, and as failed if it
-    failed in any run (failure wins). The claim's status is recomputed: "failed" if a test
-    failed, "verified" if every linked test passed, otherwise "not verified". Evidence
-    (examples, violations, worst tightness) is taken from the run with the most examples.
-
-    Parameters
-    ----------
-    base : dict
-    others : dict
-
-    Returns
-    -------
-    dict
-        A new document with "claims" as a list and "data" merged.
-
-    Examples
-    --------
-    >>> a = {"claims": [{"id": "Q7", "tests": [{"nodeid": "t", "outcome": "deselected"}]}], "data": {}}
-    >>> b = {"claims": [{"id": "Q7", "tests": [{"nodeid": "t", "outcome": "passed"}]}], "data": {"k": 1}}
-    >>> m = merge_results(a, b)
-    >>> m["claims"][0]["status"], m["data"]["k"]
-    ('verified', 1)
-    """
-    docs = [base, *others]
-    data = {}
-    for d in docs:
-        data.update(_data(d))
-    ids = []
-    for d in docs:
-        for cid in _claims(d):
-            if cid not in ids:
-                ids.append(cid)
-    merged_claims = []
-    for cid in ids:
-        versions = [_claims(d)[cid] for d in docs if cid in _claims(d)]
-        claim = dict(max(versions, key=lambda c: c.get("examples") or 0))
-        outcomes = {}
-        for v in versions:
-            for t in v.get("tests") or []:
-                if not isinstance(t, dict):
-                    continue
-                node, outcome = t.get("nodeid"), t.get("outcome", "not run")
-                old = outcomes.get(node)
-                if old is None or _RANK.get(outcome, 0) > _RANK.get(old.get("outcome"), 0):
-                    outcomes[node] = t
-        if outcomes:
-            claim["tests"] = list(outcomes.values())
-            results = [t.get("outcome") for t in claim["tests"]]
-            if any(r in ("failed", "error") for r in results):
-                claim["status"] = "failed"
-            elif all(r == "passed" for r in results):
-                claim["status"] = "verified"
-            else:
-                claim["status"] = "not verified"
-            claim["status_reason"] = "merged over runs: " + ", ".join(
-                f"{t.get('nodeid')}: {t.get('outcome')}" for t in claim["tests"]
-            )
-        merged_claims.append(claim)
-    out = dict(base)
-    out["claims"] = merged_claims
-    out["data"] = data
-    return out
-
-
-# --------------------------------------------------------------------------------------
 # The page
 # --------------------------------------------------------------------------------------
 
@@ -192,13 +108,10 @@ def merge_results(base, *others):
 LEARNED = 0.9
 #: Decades below the LSTM's that the RNN's subject gradient must stay at every step (Q11).
 TRAINING_GAP_DECADES = 3.0
+#: One full run (the slow experiment included), then the page from its results.json.
 REGENERATE = (
-    "HYPOTHESIS_PROFILE=ci python -m pytest -n 2 -q && python -m theory.report.answer "
-    "reports/results.json docs/motivating-question.md --also docs/data/agreement_full.json"
-)
-FULL_EXPERIMENT = (
-    "nice -n 5 python -m pytest -m slow tests/test_agreement.py::test_full_agreement_experiment "
-    "-p no:xdist && cp reports/experiments/agreement_full.json docs/data/"
+    'HYPOTHESIS_PROFILE=ci pytest -n auto -m "" && '
+    "python -m theory.report reports/results.json --answer docs/motivating-question.md"
 )
 
 
@@ -246,9 +159,8 @@ def _header(results, data):
         "developers: every point names its claims and tests. A page for learners is "
         "`docs/learner-guide.md`. Every number below is read from the run's "
         "`results.json` (payloads recorded by the tests with `theory.report.evidence.record_data`, "
-        "and the claims' evidence) and from the full agreement experiment's JSON; none is typed "
-        f"by hand. Regenerate with one command: `{REGENERATE}`. The full experiment's JSON comes "
-        f"from `{FULL_EXPERIMENT}`.*\n"
+        "and the claims' evidence); none is typed by hand. Regenerate with one full run, the "
+        f"slow agreement experiment included: `{REGENERATE}`.*\n"
     )
     commit = _get(prov, "git", "short")
     if commit or run:
@@ -256,8 +168,6 @@ def _header(results, data):
         session = _get(results, "timings", "session_s")
         add += f"; the test run took {session:.0f} s." if _finite(session) else "."
         blocks.append(add + "\n")
-    if results.get("sources"):
-        blocks.append("Results merged from: " + ", ".join(f"`{p}`" for p in results["sources"]) + ".\n")
     full_seconds = [_get(data, key, "seconds") for key in ("agreement_details", "agreement_lr_sensitivity")]
     if _get(data, "agreement_details", "version") == "full" and all(_finite(s) for s in full_seconds):
         blocks.append(f"The full agreement experiment took {sum(full_seconds) / 60:.0f} min of training "
@@ -845,60 +755,9 @@ def draw_figures(results, directory):
 
     Notes
     -----
-    The drawing lives in :func:`theory.report.answer_figures.draw_figures` (imported here when
-    called, as it imports this module's readers).
+    The drawing lives in :func:`theory.report.answer_figures.draw_figures`, imported when
+    called so that rendering the page's text needs no matplotlib.
     """
     from .answer_figures import draw_figures as draw
 
     return draw(results, directory)
-
-
-def _load(path):
-    try:
-        from .jsonsafe import decode  # the report's encoding of ±inf and NaN
-    except ImportError:  # pragma: no cover - the report package is optional here
-        def decode(obj):
-            return obj
-
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file")
-    try:
-        results = decode(json.loads(path.read_text(encoding="utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(results, dict):
-        raise ValueError(f"{path}: not a results document (a JSON object), got a JSON {type(results).__name__}")
-    return results
-
-
-def main(argv=None):
-    """``python -m theory.report.answer RESULTS [OUT] [--also MORE ...]``; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m theory.report.answer",
-                                     description="Render the motivating-question answer page.")
-    parser.add_argument("results")
-    parser.add_argument("out", nargs="?")
-    parser.add_argument("--also", nargs="*", default=[], metavar="RESULTS",
-                        help="further results.json files (e.g. the -m slow run) to merge in")
-    args = parser.parse_args(argv)
-    try:
-        results = merge_results(_load(args.results), *[_load(p) for p in args.also])
-        if args.also:
-            results["sources"] = [args.results, *args.also]
-    except ValueError as exc:
-        print(f"python -m theory.report.answer: error: {exc}", file=sys.stderr)
-        return 2
-    if args.out is None:
-        print(render(results))
-        return 0
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    drawn = draw_figures(results, out.parent / "figures")
-    page = render(results, {k: f"figures/{v}" for k, v in drawn.items()})
-    out.write_text(page, encoding="utf-8")
-    print(f"wrote {out} and {len(drawn)} figure(s) in {out.parent / 'figures'}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
