@@ -20,9 +20,12 @@ A wrong bound (a wrong γ, ρ for ‖W‖₂, an off-by-one lag, a flipped sign)
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 import torch
 
 import theory
@@ -535,23 +538,78 @@ def test_regime_non_normal_nonlinear_is_not_vanishing_eventually():
         assert r.name == "explosion possible", (name, r)
 
 
-def test_regime_reasons_state_the_deciding_numbers():
-    """Every regime's reason is a sentence with the numbers and the rule that decided it."""
-    reasons = {
-        "vanishing guaranteed": (theory.regime(0.5 * np.eye(2), "tanh"), ["γ‖W‖₂ = 0.5", "< 1", "explosion is impossible"]),
-        "explosion impossible": (theory.regime(4 * np.eye(2), "sigmoid"), ["γ‖W‖₂ = 1", "= 1", "vanishing is not guaranteed"]),
-        "explosion possible": (theory.regime(8 * np.eye(2), "sigmoid"),
-                               ["> 1", "1/γ = 4", "is necessary for explosion, not sufficient"]),
-        "explosion certain": (theory.regime(2 * np.eye(2), "identity"), ["ρ(W) = 2", "grows at rate log ρ(W) = 0.693147"]),
-        "vanishing eventually": (theory.regime(np.array([[0.5, 4.0], [0.0, 0.5]]), "identity"),
-                                 ["ρ(W) < 1 (Gelfand), so gradients vanish after a possible transient growth"]),
-    }
-    for name, (r, fragments) in reasons.items():
-        assert r.name == name, (name, r)
-        assert isinstance(r.reason, str) and str(r) == f"{r.name}: {r.reason}"
-        for fragment in fragments:
-            assert fragment in r.reason, (name, fragment, r.reason)
-        assert r.reason.endswith(fragments[-1]), (name, r.reason)
+# Every "X = v" with X = γ‖W‖₂ or ρ(W), and the comparison with 1 that follows it, if any.
+_COMPARISON = re.compile(r"(γ‖W‖₂|ρ\(W\)) = ([-+0-9.e]+|inf)(?: (<|>|≥) 1(?![/.\d]))?")
+_RELATIONS = {"<": float.__lt__, ">": float.__gt__, "≥": float.__ge__}
+
+
+def _assert_comparisons_true(r, case):
+    """Each "X = v < 1" (or >, ≥) in r.reason compares the quantity X it follows, and both
+    X's true value and the printed v satisfy it; the deciding quantity of the regime is among
+    them (γ‖W‖₂ for the a-priori regimes, ρ(W) for the linear-RNN ones; "explosion
+    impossible" states γ‖W‖₂ = 1, and then γ‖W‖₂ is exactly 1)."""
+    true_values = {"γ‖W‖₂": r.gamma_norm, "ρ(W)": r.spectral_radius}
+    matches = _COMPARISON.findall(r.reason)
+    stated = [(q, v, rel) for q, v, rel in matches if rel]
+    for quantity, printed, relation in stated:
+        holds = _RELATIONS[relation]
+        assert holds(float(true_values[quantity]), 1.0), (case, quantity, relation, r.reason)
+        assert holds(float(printed), 1.0), (case, quantity, printed, relation, r.reason)
+    if r.name == "explosion impossible":
+        assert ("γ‖W‖₂", "1", "") in matches and r.gamma_norm == 1.0, (case, r.reason)
+    else:
+        deciding = "ρ(W)" if r.name in ("explosion certain", "vanishing eventually") else "γ‖W‖₂"
+        assert deciding in [q for q, _, _ in stated], (case, r.name, r.reason)
+    # Nothing else is compared with 1: every "< 1", "> 1", "≥ 1" belongs to one of the matches.
+    assert len(re.findall(r" (?:<|>|≥) 1(?![/.\d])", r.reason)) == len(stated), (case, r.reason)
+
+
+REGIME_SENTENCE_CASES = [
+    # (W, activation, regime, fragments that must appear)
+    (0.5 * np.eye(2), "tanh", "vanishing guaranteed", ["γ‖W‖₂ = 0.5 < 1", "explosion is impossible"]),
+    # ρ(W) = 3.9 > 1 but γ‖W‖₂ = 0.975 < 1: the "< 1" belongs to γ‖W‖₂.
+    (3.9 * np.eye(2), "sigmoid", "vanishing guaranteed", ["ρ(W) = 3.9;", "γ‖W‖₂ = 0.975 < 1"]),
+    (4 * np.eye(2), "sigmoid", "explosion impossible", ["γ‖W‖₂ = 1,", "vanishing is not guaranteed"]),
+    (8 * np.eye(2), "sigmoid", "explosion possible",
+     ["γ‖W‖₂ = 2 > 1", "1/γ = 4", "is necessary for explosion, not sufficient"]),
+    # Nilpotent: ρ(W) ≈ 1e-15 < 1 but γ‖W‖₂ = 16 > 1: the "> 1" belongs to γ‖W‖₂.
+    (np.array([[8.0, 8.0], [-8.0, -8.0]]), "tanh", "explosion possible", ["γ‖W‖₂ = 16 > 1"]),
+    (2 * np.eye(2), "identity", "explosion certain",
+     ["ρ(W) = 2 > 1", "grows at rate log ρ(W) = 0.693147"]),
+    (np.array([[0.5, 4.0], [0.0, 0.5]]), "identity", "vanishing eventually",
+     ["γ‖W‖₂ = 4.06155 ≥ 1", "ρ(W) = 0.5 < 1", "(Gelfand), so gradients vanish after a possible "
+      "transient growth"]),
+    # γ‖W‖₂ = 1 − 1e-9 would print as "1" at 6 digits: the reason prints enough digits.
+    ((1 - 1e-9) * np.eye(2), "tanh", "vanishing guaranteed", ["γ‖W‖₂ = 0.999999999 < 1"]),
+    ((1 + 1e-9) * np.eye(2), "tanh", "explosion possible", ["γ‖W‖₂ = 1.000000001 > 1"]),
+]
+
+
+@pytest.mark.parametrize("W, name, expected, fragments", REGIME_SENTENCE_CASES,
+                         ids=[f"{c[2]}-{c[1]}-{i}" for i, c in enumerate(REGIME_SENTENCE_CASES)])
+def test_regime_reasons_state_the_deciding_numbers(W, name, expected, fragments):
+    """Every regime's reason is a sentence with the numbers and the rule that decided it, and
+    each comparison with 1 it states is true of the quantity it follows."""
+    r = theory.regime(W, name)
+    assert r.name == expected, (expected, r)
+    assert isinstance(r.reason, str) and str(r) == f"{r.name}: {r.reason}"
+    for fragment in fragments:
+        assert fragment in r.reason, (expected, fragment, r.reason)
+    _assert_comparisons_true(r, (expected, name))
+
+
+@settings(max_examples=200)
+@given(log10_scale=st.floats(-3, 3), family=st.sampled_from(["identity", "rotation", "jordan", "nilpotent"]),
+       name=st.sampled_from(["tanh", "sigmoid", "relu", "identity"]))
+@example(log10_scale=math.log10(3.9), family="identity", name="sigmoid")
+@example(log10_scale=math.log10(8.0), family="nilpotent", name="tanh")
+def test_every_regime_sentence_states_true_comparisons(log10_scale, family, name):
+    """Over scales 1e-3..1e3 and normal, non-normal and nilpotent W, each comparison with 1 in
+    the reason is true of the quantity it follows (a ρ(W) next to a γ‖W‖₂ verdict is caught)."""
+    base = {"identity": np.eye(2), "rotation": ROTATION, "jordan": np.array([[0.5, 4.0], [0.0, 0.5]]),
+            "nilpotent": np.array([[1.0, 1.0], [-1.0, -1.0]])}[family]
+    r = theory.regime(10.0**log10_scale * base, name)
+    _assert_comparisons_true(r, (log10_scale, family, name))
 
 
 # ---------------------------------------------------------------------------------------------

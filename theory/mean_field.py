@@ -411,7 +411,7 @@ def saturation_log_rate_bound(W, activation, b, input_bound=0.0):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §3.1 (‖W‖ > 1/γ is necessary for explosion);
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.1 (‖W‖ > 1/γ is necessary for explosion);
     Bengio, Simard & Frasconi (1994), IEEE Trans. Neural Networks 5(2), §III (saturation).
 
     Examples
