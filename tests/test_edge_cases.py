@@ -24,7 +24,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 import torch
 
@@ -234,6 +234,54 @@ def test_norm_beyond_float64_is_a_clear_error_or_a_finite_log():
         theory.log_upper_bound(W, "tanh", 3)
     want = np.arange(4) * (math.log(2.0) + math.log(1e308))
     _close(theory.log_matrix_power_norm(W, 3), want, rel=16 * EPS, what="near-overflow power")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+@example(data=None)
+def test_lag_profile_is_exact_in_log_space_from_1e_minus_300_to_1e300(data):
+    """W = c·Q (Q orthogonal), zero input, h₀ = 0: every step's Jacobian is J_t = W exactly
+    (tanh'(0) = 1, identity), so log‖∂h_T/∂h_{T−ℓ}‖₂ = ℓ·log‖W‖₂, for ‖W‖₂ = c anywhere in
+    [1e-300, 1e300], where ‖W^ℓ‖₂ itself under- or overflows float64 after one or two steps.
+    The renormalised sweep must give the closed form to the ℓ-step rounding tolerance, and
+    never feed an overflowed (inf or nan) segment to the SVD, whose LinAlgError would reach
+    the caller. An @example pins lag_profile(1e100·Q, "tanh", T=12)."""
+    if data is None:
+        log10_c, n, T, name, segment = 100.0, 3, 12, "tanh", 64
+    else:
+        log10_c = data.draw(st.floats(-300, 300), label="log10 ‖W‖₂")
+        target(abs(log10_c), label="|log10 ‖W‖₂|")
+        n = data.draw(st.integers(1, 4), label="n")
+        T = data.draw(st.integers(1, 24), label="T")
+        name = data.draw(st.sampled_from(["tanh", "identity"]), label="activation")
+        segment = data.draw(st.integers(1, 64), label="segment_length")
+    W = 10.0**log10_c * _orthogonal(n, seed=n)
+    log_norm = math.log(np.linalg.norm(W, 2))
+    measured = theory.lag_profile(W, name, T=T, segment_length=segment).log_norms_by_lag
+    lags = np.arange(T + 1)
+    case = {"log10_c": log10_c, "n": n, "T": T, "activation": name, "segment_length": segment}
+    allowed = rounding_tolerance(lags, n) * max(1.0, abs(log_norm))
+    error = np.abs(measured - lags * log_norm)
+    assert np.all(error <= allowed), (
+        f"lag_profile at {case}: off by {np.max(error):.3g} (allowed {np.max(allowed):.3g}) "
+        f"at lag {int(np.argmax(error - allowed))}; got {measured}")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device="no-such-device"),
+    lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device=3.5),
+    lambda: theory.measured_jacobian(1e300 * np.eye(2), "identity", 0, T=3),
+    lambda: theory.fused_rnn_log_norm_h0(1e300 * _orthogonal(2), "tanh", T=3),
+    lambda: theory.mean_field_rate_sweep([1.0], 10**6),
+], ids=["unknown-device", "device-not-a-name", "jacobian-overflow", "fused-overflow", "huge-n"])
+def test_no_torch_exception_reaches_the_caller(call):
+    """Whatever torch would raise (an unknown device, an SVD of inf, an allocation of 8 TB)
+    the caller sees a ValueError, or a result: never torch's own exception types."""
+    try:
+        result = call()
+    except ValueError:
+        return
+    assert np.all(~np.isnan(np.asarray(result, dtype=float))), result
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
