@@ -504,7 +504,8 @@ def mean_field_rate_sweep(
     burn_in, lags : int, optional
         Steps before the tracked state (≥ 0) and tracked steps (≥ 1).
     seed : int, optional
-        Seed of the torch generator (on the CPU; arrays then move to ``device``).
+        Seed of the torch generator, a non-negative integer below 2**63 (on the CPU; arrays
+        then move to ``device``).
     device : str or torch.device, optional
         Where torch computes (default CPU); a CUDA device for large n.
 
@@ -517,8 +518,8 @@ def mean_field_rate_sweep(
     Raises
     ------
     ValueError
-        On a non-positive σ_w, negative scales, bad sizes or an activation that
-        ``torch.nn.RNNCell`` lacks.
+        On a non-positive σ_w, negative scales, bad sizes, a bad seed, a device this torch
+        cannot use, or an activation that ``torch.nn.RNNCell`` lacks.
 
     References
     ----------
@@ -551,6 +552,9 @@ def mean_field_rate_sweep(
         if not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
     device = _as_device(device)
+    seed = as_lags(seed, "seed")
+    if np.ndim(seed) != 0:
+        raise ValueError(f"seed must be one non-negative integer, got an array of shape {np.shape(seed)}")
     generator = torch.Generator().manual_seed(int(seed))
     opts = dict(dtype=torch.float64)
     rates = np.empty(len(sigma_ws))
