@@ -2,7 +2,10 @@
 
 import doctest
 import importlib
+import json
 import pkgutil
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +33,45 @@ MODULES = sorted(
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in {module}"
+
+
+def _fresh_interpreter(code):
+    """Run ``code`` in a new Python (this checkout first on the path); return its JSON output."""
+    root = str(__import__("pathlib").Path(theory.__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); {code}"],
+                         capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(out.stdout)
+
+
+HEAVY = ("torch", "matplotlib", "scipy.optimize")
+
+
+def test_import_theory_loads_neither_torch_matplotlib_nor_scipy_optimize():
+    """`import theory` is light: torch, matplotlib and scipy.optimize load only when a
+    function that needs them is first used (a lazy module __getattr__, and scipy.optimize
+    imported inside the functions of bifurcation, mean_field and kreiss)."""
+    loaded = _fresh_interpreter(
+        "import theory; print(__import__('json').dumps([m for m in %r if m in sys.modules]))" % (HEAVY,))
+    assert loaded == [], f"`import theory` loaded {loaded}"
+    # Theorem functions that need no torch load none, even when used.
+    loaded = _fresh_interpreter(
+        "import numpy as np, theory; theory.regime(np.eye(2), 'tanh'); theory.log_upper_bound(np.eye(2), 'tanh', 3); "
+        "theory.mean_field('tanh', 1.5); theory.kreiss_constant([[0.5, 1.0], [0.0, 0.5]]); "
+        "print(__import__('json').dumps([m for m in ('torch', 'matplotlib') if m in sys.modules]))")
+    assert loaded == [], f"theorem functions loaded {loaded}"
+
+
+def test_every_public_name_resolves_lazily_to_its_definition():
+    """Each name of theory.__all__ is the object its module defines, whichever is imported
+    first; ``mean_field`` and ``regime`` stay the functions after their submodules load."""
+    names = _fresh_interpreter(
+        "import theory.mean_field, theory.regime, theory; "
+        "print(__import__('json').dumps({n: type(getattr(theory, n)).__name__ for n in theory.__all__}))")
+    assert names["mean_field"] == "function" and names["regime"] == "function", names
+    assert set(names) == set(theory.__all__) and len(theory.__all__) == len(set(theory.__all__))
+    for name in theory.__all__:
+        obj = getattr(theory, name)
+        assert getattr(obj, "__module__", "theory").startswith("theory") or name.isupper(), name
+    assert set(theory.__all__) <= set(dir(theory))
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        theory.no_such_name  # noqa: B018

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ._validation import as_finite_array, as_lags
 from .activations import activation as _activation
@@ -118,6 +117,9 @@ def fixed_points(w, b, activation="sigmoid"):
     # Every fixed point lies in b + w·φ(ℝ) ⊂ (b − |w|, b + |w|) (|φ| < 1); g is monotone
     # between consecutive edges.
     edges = [b - abs(w) - 1.0, *_critical_points(phi, w), b + abs(w) + 1.0]
+    # Imported here: scipy.optimize costs ~0.3 s, and `import theory` should not pay it.
+    from scipy.optimize import brentq
+
     points = []
     for left, right in zip(edges[:-1], edges[1:]):
         # A root in [left, right] iff g changes sign or vanishes at an end (brentq then

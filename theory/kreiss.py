@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ._validation import as_square_matrix
 from .spectra import spectral_norm, spectral_radius
@@ -143,6 +142,9 @@ def kreiss_constant(W):
     def neg(p):
         s = math.exp(min(p[0], 700.0))
         return -float(f_batch(np.array([s]), np.array([p[1]]))[0])
+
+    # Imported here: scipy.optimize costs ~0.3 s, and `import theory` should not pay it.
+    from scipy.optimize import minimize
 
     for x0 in starts:
         res = minimize(
