@@ -34,8 +34,6 @@ import numpy as np
 import pytest
 from hypothesis import assume, example, given, settings, target
 from hypothesis import strategies as st
-from scipy.integrate import IntegrationWarning, quad
-from scipy.stats import qmc
 
 from tests.prediction_strategies import examples, mean_field_run, slope
 from theory.activations import activation as get_activation
@@ -90,6 +88,10 @@ def _measure(case, n=N):
 
 def _reference_expectation(f, q):
     """E[f(√q z)] by adaptive scipy.integrate.quad on unit-width panels in x = √q z."""
+    # Imported here, not at module top: scipy.integrate costs ~1 s of every process's
+    # collection, and only the workers that run these tests need it.
+    from scipy.integrate import IntegrationWarning, quad
+
     s = math.sqrt(q)
     edges = np.linspace(-12 * s, 12 * s, int(24 * s) + 3)
     dens = lambda x: f(x) * math.exp(-x * x / (2 * q)) / math.sqrt(2 * math.pi * q)  # noqa: E731
@@ -223,6 +225,8 @@ def _mf1_design():
     """A Latin hypercube of DESIGN_POINTS cases over MF1's domain (fixed seed), their
     predicted rates and measured rates (DESIGN_POINTS × DESIGN_SEEDS runs, ~5 s); cached so
     the claim's test and its meta-tests share one measurement per process."""
+    from scipy.stats import qmc  # here: scipy.stats costs ~1.5 s of every process's collection
+
     cases = qmc.scale(qmc.LatinHypercube(d=3, seed=2013).random(DESIGN_POINTS), *MF1_DOMAIN)
     measured = np.array([
         [_measure({"sigma_w": sw, "sigma_b": sb, "sigma_u": su, "seed": 10_000 + DESIGN_SEEDS * i + j})
