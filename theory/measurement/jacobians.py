@@ -403,7 +403,8 @@ def measured_jacobian(W, activation, k, T=None, *, inputs=None, U=None, b=None, 
     Raises
     ------
     ValueError
-        As in :func:`lag_profile`, or if k is outside 0..T.
+        As in :func:`lag_profile`, if k is outside 0..T, or if ∂h_T/∂h_k overflows float64
+        (then :func:`lag_profile` gives its log norm).
 
     Examples
     --------
@@ -445,7 +446,8 @@ def fused_rnn_log_norm_h0(W, activation, T=None, *, inputs=None, U=None, b=None,
     Raises
     ------
     ValueError
-        For an activation that ``torch.nn.RNN`` lacks, or as in :func:`lag_profile`.
+        For an activation that ``torch.nn.RNN`` lacks, a Jacobian that overflows float64, or
+        as in :func:`lag_profile`.
     """
     torch = _torch()
     W, phi, T, inputs, U, b, h0 = _prepare(W, activation, T, inputs, U, b, h0)
