@@ -267,6 +267,18 @@ def test_lag_profile_is_exact_in_log_space_from_1e_minus_300_to_1e300(data):
         f"at lag {int(np.argmax(error - allowed))}; got {measured}")
 
 
+@pytest.mark.meta
+def test_meta_svd_of_an_overflowed_segment_is_caught(monkeypatch):
+    """Were the overflowed segment fed to the SVD (no finiteness check before it), the
+    property above would fail at its pinned example: torch raises LinAlgError on inf/nan."""
+    from theory.measurement import jacobians
+
+    monkeypatch.setattr(jacobians, "_spectral_norms",
+                        lambda products: torch.linalg.matrix_norm(products.cpu(), ord=2).numpy())
+    with pytest.raises(torch.linalg.LinAlgError):
+        theory.lag_profile(1e100 * _orthogonal(3, seed=3), "tanh", T=12)
+
+
 @pytest.mark.parametrize("call", [
     lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device="no-such-device"),
     lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device=3.5),
