@@ -122,8 +122,8 @@ def __dir__():
 # ``mean_field`` and ``regime`` are each a submodule and a public function. The first import
 # of a submodule sets the package attribute of its name to the module, so these two are
 # imported now (numpy only) and their functions bound, as a later import does not rebind.
-from .mean_field import mean_field  # noqa: E402
-from .regime import regime  # noqa: E402
+from .mean_field import mean_field  # noqa: E402,F401
+from .regime import regime  # noqa: E402,F401
 
 
 __all__ = [
