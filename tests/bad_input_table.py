@@ -63,7 +63,8 @@ class Case:
 
     ``error`` is the regex the ValueError's message must match; ``None`` means the input is
     accepted, and ``same_as`` (if given) computes the result it must equal. ``gap`` marks a
-    known gap (a ``pytest.mark.xfail(strict=True)``): the expected ValueError is not raised yet.
+    known gap: the expected ValueError is not raised yet (the case is left out of the
+    per-argument tests, and its outcome shows in the table).
     """
 
     function: str
@@ -859,13 +860,14 @@ def render_table():
         "*accepted* are accepted on purpose (integer arrays, torch tensors of any real dtype, lag",
         "and T = 0, integral float lags, 0-d scalars, aliases); *result as expected* means the",
         "test also checked the value: for a converted input, exactly the plain float64 numpy",
-        "input's result. A *known gap* (none at present) is a case whose test is",
-        "`xfail(strict=True)`: the ValueError is expected but not raised yet.",
+        "input's result. An outcome other than a ValueError or a result (none at present)",
+        "fails `test_committed_table_is_up_to_date`.",
         "",
-        "Scope: every public function of the package's API, `theory.__all__` (a test fails when",
-        "one has no case). The experiment and reporting modules (`theory.experiments.agreement`,",
-        "`theory.report.answer`, `theory.report`) check their own inputs in their test modules",
-        "(`tests/test_agreement.py`, `tests/test_answer.py`, `tests/test_report*.py`).",
+        "Scope: every argument of every public function of the package's API, `theory.__all__`",
+        "(a test fails when one has no case). The experiment and reporting modules",
+        "(`theory.experiments.agreement`, `theory.report.answer`, `theory.report`) check their own",
+        "inputs in their test modules (`tests/test_agreement.py`, `tests/test_answer.py`,",
+        "`tests/test_report*.py`).",
         "",
         f"{len(CASES)} cases.",
         "",
