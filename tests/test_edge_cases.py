@@ -267,6 +267,29 @@ def test_lag_profile_is_exact_in_log_space_from_1e_minus_300_to_1e300(data):
         f"at lag {int(np.argmax(error - allowed))}; got {measured}")
 
 
+@settings(max_examples=60, deadline=None)
+@given(log10_c=st.floats(-300, 300), name=st.sampled_from(theory.ACTIVATION_NAMES),
+       n=st.integers(1, 3), T=st.integers(0, 16), log10_input=st.none() | st.floats(-3, 3),
+       seed=st.integers(0, 2**32 - 1))
+@example(log10_c=300.0, name="relu", n=2, T=16, log10_input=0.0, seed=0)
+@example(log10_c=150.0, name="identity", n=3, T=16, log10_input=0.0, seed=1)
+def test_lag_profile_gives_a_result_or_a_value_error_at_any_scale(log10_c, name, n, T, log10_input, seed):
+    """Over ‖W‖₂ from 1e-300 to 1e300, every activation, with or without inputs: a result
+    whose log norms are never NaN nor +inf beyond what float64 holds, or a ValueError (the
+    forward pass or one step overflowed); never torch's own exception."""
+    rng = np.random.default_rng(seed)
+    W = 10.0**log10_c * _orthogonal(n, seed=seed % 7)
+    kwargs = {} if log10_input is None else dict(
+        inputs=rng.standard_normal((T, 1)) * 10.0**log10_input, U=rng.standard_normal((n, 1)))
+    try:
+        profile = theory.lag_profile(W, name, T=T, **kwargs)
+    except ValueError as error:
+        assert "overflow" in str(error), (log10_c, name, n, T, log10_input, str(error))
+        return
+    assert not np.isnan(profile.log_norms).any(), (log10_c, name, profile.log_norms)
+    assert not np.isposinf(profile.log_norms).any(), (log10_c, name, profile.log_norms)
+
+
 @pytest.mark.meta
 def test_meta_svd_of_an_overflowed_segment_is_caught(monkeypatch):
     """Were the overflowed segment fed to the SVD (no finiteness check before it), the
