@@ -1,8 +1,13 @@
 """The public API named in the README imports from ``theory``, and every docstring example runs."""
 
 import doctest
+import functools
 import importlib
+import json
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +35,55 @@ MODULES = sorted(
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in {module}"
+
+
+HEAVY = ("torch", "matplotlib", "scipy.optimize")
+
+# One fresh interpreter answers both tests below: what `import theory` loads, what the
+# theorem functions load when used, and what each public name is once its submodule loaded.
+_PROBE = """
+import json, sys
+loaded = lambda names: [m for m in names if m in sys.modules]
+import theory
+facts = {"after import": loaded(%r)}
+import numpy as np
+theory.regime(np.eye(2), "tanh"); theory.log_upper_bound(np.eye(2), "tanh", 3)
+theory.mean_field("tanh", 1.5); theory.kreiss_constant([[0.5, 1.0], [0.0, 0.5]])
+facts["after theorems"] = loaded(("torch", "matplotlib"))
+import theory.mean_field, theory.regime
+facts["types"] = {n: type(getattr(theory, n)).__name__ for n in theory.__all__}
+print(json.dumps(facts))
+""" % (HEAVY,)
+
+
+@functools.lru_cache(maxsize=1)
+def _probe():
+    """Run _PROBE in a new Python (this checkout first on the path); return its facts."""
+    root = str(Path(theory.__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r})\n" + _PROBE],
+                         capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(out.stdout)
+
+
+def test_import_theory_loads_neither_torch_matplotlib_nor_scipy_optimize():
+    """`import theory` is light: torch, matplotlib and scipy.optimize load only when a
+    function that needs them is first used (a lazy module __getattr__, and scipy.optimize
+    imported inside the functions of bifurcation, mean_field and kreiss); theorem functions
+    that need no torch load neither torch nor matplotlib, even when used."""
+    facts = _probe()
+    assert facts["after import"] == [], f"`import theory` loaded {facts['after import']}"
+    assert facts["after theorems"] == [], f"theorem functions loaded {facts['after theorems']}"
+
+
+def test_every_public_name_resolves_lazily_to_its_definition():
+    """Each name of theory.__all__ resolves, to what its module defines; ``mean_field`` and
+    ``regime`` stay the functions after their submodules load."""
+    types = _probe()["types"]
+    assert types["mean_field"] == "function" and types["regime"] == "function", types
+    assert set(types) == set(theory.__all__) and len(theory.__all__) == len(set(theory.__all__))
+    for name in theory.__all__:
+        obj = getattr(theory, name)
+        assert getattr(obj, "__module__", "theory").startswith("theory") or name.isupper(), name
+    assert set(theory.__all__) <= set(dir(theory))
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        theory.no_such_name  # noqa: B018

@@ -1,6 +1,6 @@
 """The gradient wall of a single recurrent unit crossing a bifurcation (claims B1, B2).
 
-Model (Pascanu, Mikolov & Bengio 2013, §2.2, Fig. 6): x_t = w·σ(x_{t−1}) + b, x_0 = 0.5,
+Model (Pascanu, Mikolov & Bengio 2013, §2.3, eq. 8, Fig. 6): x_t = w·σ(x_{t−1}) + b, x_0 = 0.5,
 w = 5, loss (σ(x_50) − 0.7)². The gradient with respect to b is measured by autograd through
 a ``torch.nn.Module`` that holds one bias per grid point (the grid points are independent
 units, so one backward pass gives every dL/db).

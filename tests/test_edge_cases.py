@@ -20,9 +20,12 @@ A wrong bound (a wrong γ, ρ for ‖W‖₂, an off-by-one lag, a flipped sign)
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings, target
+from hypothesis import strategies as st
 import torch
 
 import theory
@@ -231,6 +234,89 @@ def test_norm_beyond_float64_is_a_clear_error_or_a_finite_log():
         theory.log_upper_bound(W, "tanh", 3)
     want = np.arange(4) * (math.log(2.0) + math.log(1e308))
     _close(theory.log_matrix_power_norm(W, 3), want, rel=16 * EPS, what="near-overflow power")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+@example(data=None)
+def test_lag_profile_is_exact_in_log_space_from_1e_minus_300_to_1e300(data):
+    """W = c·Q (Q orthogonal), zero input, h₀ = 0: every step's Jacobian is J_t = W exactly
+    (tanh'(0) = 1, identity), so log‖∂h_T/∂h_{T−ℓ}‖₂ = ℓ·log‖W‖₂, for ‖W‖₂ = c anywhere in
+    [1e-300, 1e300], where ‖W^ℓ‖₂ itself under- or overflows float64 after one or two steps.
+    The renormalised sweep must give the closed form to the ℓ-step rounding tolerance, and
+    never feed an overflowed (inf or nan) segment to the SVD, whose LinAlgError would reach
+    the caller. An @example pins lag_profile(1e100·Q, "tanh", T=12)."""
+    if data is None:
+        log10_c, n, T, name, segment = 100.0, 3, 12, "tanh", 64
+    else:
+        log10_c = data.draw(st.floats(-300, 300), label="log10 ‖W‖₂")
+        target(abs(log10_c), label="|log10 ‖W‖₂|")
+        n = data.draw(st.integers(1, 4), label="n")
+        T = data.draw(st.integers(1, 24), label="T")
+        name = data.draw(st.sampled_from(["tanh", "identity"]), label="activation")
+        segment = data.draw(st.integers(1, 64), label="segment_length")
+    W = 10.0**log10_c * _orthogonal(n, seed=n)
+    log_norm = math.log(np.linalg.norm(W, 2))
+    measured = theory.lag_profile(W, name, T=T, segment_length=segment).log_norms_by_lag
+    lags = np.arange(T + 1)
+    case = {"log10_c": log10_c, "n": n, "T": T, "activation": name, "segment_length": segment}
+    allowed = rounding_tolerance(lags, n) * max(1.0, abs(log_norm))
+    error = np.abs(measured - lags * log_norm)
+    assert np.all(error <= allowed), (
+        f"lag_profile at {case}: off by {np.max(error):.3g} (allowed {np.max(allowed):.3g}) "
+        f"at lag {int(np.argmax(error - allowed))}; got {measured}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(log10_c=st.floats(-300, 300), name=st.sampled_from(theory.ACTIVATION_NAMES),
+       n=st.integers(1, 3), T=st.integers(0, 16), log10_input=st.none() | st.floats(-3, 3),
+       seed=st.integers(0, 2**32 - 1))
+@example(log10_c=300.0, name="relu", n=2, T=16, log10_input=0.0, seed=0)
+@example(log10_c=150.0, name="identity", n=3, T=16, log10_input=0.0, seed=1)
+def test_lag_profile_gives_a_result_or_a_value_error_at_any_scale(log10_c, name, n, T, log10_input, seed):
+    """Over ‖W‖₂ from 1e-300 to 1e300, every activation, with or without inputs: a result
+    whose log norms are never NaN nor +inf beyond what float64 holds, or a ValueError (the
+    forward pass or one step overflowed); never torch's own exception."""
+    rng = np.random.default_rng(seed)
+    W = 10.0**log10_c * _orthogonal(n, seed=seed % 7)
+    kwargs = {} if log10_input is None else dict(
+        inputs=rng.standard_normal((T, 1)) * 10.0**log10_input, U=rng.standard_normal((n, 1)))
+    try:
+        profile = theory.lag_profile(W, name, T=T, **kwargs)
+    except ValueError as error:
+        assert "overflow" in str(error), (log10_c, name, n, T, log10_input, str(error))
+        return
+    assert not np.isnan(profile.log_norms).any(), (log10_c, name, profile.log_norms)
+    assert not np.isposinf(profile.log_norms).any(), (log10_c, name, profile.log_norms)
+
+
+@pytest.mark.meta
+def test_meta_svd_of_an_overflowed_segment_is_caught(monkeypatch):
+    """Were the overflowed segment fed to the SVD (no finiteness check before it), the
+    property above would fail at its pinned example: torch raises LinAlgError on inf/nan."""
+    from theory.measurement import jacobians
+
+    monkeypatch.setattr(jacobians, "_spectral_norms",
+                        lambda products: torch.linalg.matrix_norm(products.cpu(), ord=2).numpy())
+    with pytest.raises(torch.linalg.LinAlgError):
+        theory.lag_profile(1e100 * _orthogonal(3, seed=3), "tanh", T=12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device="no-such-device"),
+    lambda: theory.lag_profile(np.eye(2), "tanh", T=3, device=3.5),
+    lambda: theory.measured_jacobian(1e300 * np.eye(2), "identity", 0, T=3),
+    lambda: theory.fused_rnn_log_norm_h0(1e300 * _orthogonal(2), "tanh", T=3),
+    lambda: theory.mean_field_rate_sweep([1.0], 10**6),
+], ids=["unknown-device", "device-not-a-name", "jacobian-overflow", "fused-overflow", "huge-n"])
+def test_no_torch_exception_reaches_the_caller(call):
+    """Whatever torch would raise (an unknown device, an SVD of inf, an allocation of 8 TB)
+    the caller sees a ValueError, or a result: never torch's own exception types."""
+    try:
+        result = call()
+    except ValueError:
+        return
+    assert np.all(~np.isnan(np.asarray(result, dtype=float))), result
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
@@ -535,23 +621,78 @@ def test_regime_non_normal_nonlinear_is_not_vanishing_eventually():
         assert r.name == "explosion possible", (name, r)
 
 
-def test_regime_reasons_state_the_deciding_numbers():
-    """Every regime's reason is a sentence with the numbers and the rule that decided it."""
-    reasons = {
-        "vanishing guaranteed": (theory.regime(0.5 * np.eye(2), "tanh"), ["γ‖W‖₂ = 0.5", "< 1", "explosion is impossible"]),
-        "explosion impossible": (theory.regime(4 * np.eye(2), "sigmoid"), ["γ‖W‖₂ = 1", "= 1", "vanishing is not guaranteed"]),
-        "explosion possible": (theory.regime(8 * np.eye(2), "sigmoid"),
-                               ["> 1", "1/γ = 4", "is necessary for explosion, not sufficient"]),
-        "explosion certain": (theory.regime(2 * np.eye(2), "identity"), ["ρ(W) = 2", "grows at rate log ρ(W) = 0.693147"]),
-        "vanishing eventually": (theory.regime(np.array([[0.5, 4.0], [0.0, 0.5]]), "identity"),
-                                 ["ρ(W) < 1 (Gelfand), so gradients vanish after a possible transient growth"]),
-    }
-    for name, (r, fragments) in reasons.items():
-        assert r.name == name, (name, r)
-        assert isinstance(r.reason, str) and str(r) == f"{r.name}: {r.reason}"
-        for fragment in fragments:
-            assert fragment in r.reason, (name, fragment, r.reason)
-        assert r.reason.endswith(fragments[-1]), (name, r.reason)
+# Every "X = v" with X = γ‖W‖₂ or ρ(W), and the comparison with 1 that follows it, if any.
+_COMPARISON = re.compile(r"(γ‖W‖₂|ρ\(W\)) = ([-+0-9.e]+|inf)(?: (<|>|≥) 1(?![/.\d]))?")
+_RELATIONS = {"<": float.__lt__, ">": float.__gt__, "≥": float.__ge__}
+
+
+def _assert_comparisons_true(r, case):
+    """Each "X = v < 1" (or >, ≥) in r.reason compares the quantity X it follows, and both
+    X's true value and the printed v satisfy it; the deciding quantity of the regime is among
+    them (γ‖W‖₂ for the a-priori regimes, ρ(W) for the linear-RNN ones; "explosion
+    impossible" states γ‖W‖₂ = 1, and then γ‖W‖₂ is exactly 1)."""
+    true_values = {"γ‖W‖₂": r.gamma_norm, "ρ(W)": r.spectral_radius}
+    matches = _COMPARISON.findall(r.reason)
+    stated = [(q, v, rel) for q, v, rel in matches if rel]
+    for quantity, printed, relation in stated:
+        holds = _RELATIONS[relation]
+        assert holds(float(true_values[quantity]), 1.0), (case, quantity, relation, r.reason)
+        assert holds(float(printed), 1.0), (case, quantity, printed, relation, r.reason)
+    if r.name == "explosion impossible":
+        assert ("γ‖W‖₂", "1", "") in matches and r.gamma_norm == 1.0, (case, r.reason)
+    else:
+        deciding = "ρ(W)" if r.name in ("explosion certain", "vanishing eventually") else "γ‖W‖₂"
+        assert deciding in [q for q, _, _ in stated], (case, r.name, r.reason)
+    # Nothing else is compared with 1: every "< 1", "> 1", "≥ 1" belongs to one of the matches.
+    assert len(re.findall(r" (?:<|>|≥) 1(?![/.\d])", r.reason)) == len(stated), (case, r.reason)
+
+
+REGIME_SENTENCE_CASES = [
+    # (W, activation, regime, fragments that must appear)
+    (0.5 * np.eye(2), "tanh", "vanishing guaranteed", ["γ‖W‖₂ = 0.5 < 1", "explosion is impossible"]),
+    # ρ(W) = 3.9 > 1 but γ‖W‖₂ = 0.975 < 1: the "< 1" belongs to γ‖W‖₂.
+    (3.9 * np.eye(2), "sigmoid", "vanishing guaranteed", ["ρ(W) = 3.9;", "γ‖W‖₂ = 0.975 < 1"]),
+    (4 * np.eye(2), "sigmoid", "explosion impossible", ["γ‖W‖₂ = 1,", "vanishing is not guaranteed"]),
+    (8 * np.eye(2), "sigmoid", "explosion possible",
+     ["γ‖W‖₂ = 2 > 1", "1/γ = 4", "is necessary for explosion, not sufficient"]),
+    # Nilpotent: ρ(W) ≈ 1e-15 < 1 but γ‖W‖₂ = 16 > 1: the "> 1" belongs to γ‖W‖₂.
+    (np.array([[8.0, 8.0], [-8.0, -8.0]]), "tanh", "explosion possible", ["γ‖W‖₂ = 16 > 1"]),
+    (2 * np.eye(2), "identity", "explosion certain",
+     ["ρ(W) = 2 > 1", "grows at rate log ρ(W) = 0.693147"]),
+    (np.array([[0.5, 4.0], [0.0, 0.5]]), "identity", "vanishing eventually",
+     ["γ‖W‖₂ = 4.06155 ≥ 1", "ρ(W) = 0.5 < 1", "(Gelfand), so gradients vanish after a possible "
+      "transient growth"]),
+    # γ‖W‖₂ = 1 − 1e-9 would print as "1" at 6 digits: the reason prints enough digits.
+    ((1 - 1e-9) * np.eye(2), "tanh", "vanishing guaranteed", ["γ‖W‖₂ = 0.999999999 < 1"]),
+    ((1 + 1e-9) * np.eye(2), "tanh", "explosion possible", ["γ‖W‖₂ = 1.000000001 > 1"]),
+]
+
+
+@pytest.mark.parametrize("W, name, expected, fragments", REGIME_SENTENCE_CASES,
+                         ids=[f"{c[2]}-{c[1]}-{i}" for i, c in enumerate(REGIME_SENTENCE_CASES)])
+def test_regime_reasons_state_the_deciding_numbers(W, name, expected, fragments):
+    """Every regime's reason is a sentence with the numbers and the rule that decided it, and
+    each comparison with 1 it states is true of the quantity it follows."""
+    r = theory.regime(W, name)
+    assert r.name == expected, (expected, r)
+    assert isinstance(r.reason, str) and str(r) == f"{r.name}: {r.reason}"
+    for fragment in fragments:
+        assert fragment in r.reason, (expected, fragment, r.reason)
+    _assert_comparisons_true(r, (expected, name))
+
+
+@settings(max_examples=200)
+@given(log10_scale=st.floats(-3, 3), family=st.sampled_from(["identity", "rotation", "jordan", "nilpotent"]),
+       name=st.sampled_from(["tanh", "sigmoid", "relu", "identity"]))
+@example(log10_scale=math.log10(3.9), family="identity", name="sigmoid")
+@example(log10_scale=math.log10(8.0), family="nilpotent", name="tanh")
+def test_every_regime_sentence_states_true_comparisons(log10_scale, family, name):
+    """Over scales 1e-3..1e3 and normal, non-normal and nilpotent W, each comparison with 1 in
+    the reason is true of the quantity it follows (a ρ(W) next to a γ‖W‖₂ verdict is caught)."""
+    base = {"identity": np.eye(2), "rotation": ROTATION, "jordan": np.array([[0.5, 4.0], [0.0, 0.5]]),
+            "nilpotent": np.array([[1.0, 1.0], [-1.0, -1.0]])}[family]
+    r = theory.regime(10.0**log10_scale * base, name)
+    _assert_comparisons_true(r, (log10_scale, family, name))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -180,9 +180,11 @@ def _tied_and_untied(n, seed, replicates=400):
 def test_tied_and_untied_rates_differ_at_small_n():
     """E[tied rate] − λ₁ > 0 for n = 4, 8, 16 (one-sided z > 3); recorded for n = 1..64.
 
-    Power: simulated E log ρ(W) − λ₁ ≈ 0.115, 0.109, 0.092 at n = 4, 8, 16 with per-draw
-    standard deviations 0.29, 0.17, 0.11; with 400 draws the expected z is 8, 13, 17, so the
-    test fails when the claim is true only if z falls 5 below its mean (P < 3e-7).
+    Power: simulated E log ρ(W) − λ₁ = 0.119, 0.107, 0.092 (± 0.002) at n = 4, 8, 16 with
+    per-draw standard deviations 0.29, 0.17, 0.11 (20 000 draws each); with 400 draws the
+    expected z is 8, 13, 17, so the test fails when the claim is true only if z falls 5 below
+    its mean (P < 3e-7). The 200-step tied rate measured here is a little larger (an O(1/ℓ)
+    transient; see theory/lyapunov.py).
     """
     table = {"n": [], "tied_rate": [], "untied_rate_measured": [], "untied_rate_predicted": [], "untied_rate_stderr": []}
     for n in TABLE_N:

@@ -313,9 +313,12 @@ def test_kreiss_constant_of_jordan_block_is_hand_computed(rho, b, how):
     _check_close_from_below(kreiss_constant(W), _jordan_kreiss(rho, b), REFINE_TOL, {"rho": rho, "b": b, "embedding": how})
 
 
-@pytest.mark.parametrize("rho, b", [(0.0, 1.5), (0.3, 1.4)], ids=["nilpotent", "jordan"])
+@pytest.mark.parametrize("rho, b", [(0.0, 1.5), (0.0, 2.0), (0.3, 1.4)],
+                         ids=["nilpotent", "nilpotent-norm-2", "jordan"])
 def test_kreiss_constant_is_one_for_non_contraction_with_c_at_most_one(rho, b):
-    """‖J‖₂ > 1 but c = b/(2(1 − ρ)) ≤ 1: no transient growth at all, K = 1 (search branch)."""
+    """‖J‖₂ > 1 but c = b/(2(1 − ρ)) ≤ 1: no transient growth at all, K = 1 (search branch).
+    [[0, 2], [0, 0]] (‖W‖₂ = 2, K = 1) shows that ‖W‖₂ ≤ 1 is sufficient for K = 1, not
+    necessary."""
     W = np.array([[rho, b], [0.0, rho]])
     assert np.linalg.norm(W, 2) > 1.0
     k_hat = kreiss_constant(W)

@@ -140,7 +140,7 @@ def activation(name):
     References
     ----------
     Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent neural
-    networks", ICML, §3.1 (γ as the bound on ‖diag φ'(a)‖).
+    networks", ICML, §2.1 ("The mechanics": γ as the bound on ‖diag φ'(a)‖).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """The dynamical-systems view of exploding gradients: a single recurrent unit
 x_t = w·φ(x_{t−1}) + b, its fixed points, their saddle-node bifurcations, and the gradient
-"wall" where the orbit of x_0 switches attractor (Pascanu, Mikolov & Bengio 2013, §2.2,
-Fig. 6; Doya 1993).
+"wall" where the orbit of x_0 switches attractor (Pascanu, Mikolov & Bengio 2013: the
+bifurcation diagram for w = 5 in §2.2, Fig. 3; the wall in §2.3, eq. 8, Fig. 6; Doya 1993).
 
 For w > 1/γ (γ = sup φ') the map has two attractors for b inside a window (b_lo, b_hi) whose
 ends are saddle-node bifurcations: there w·φ'(x*) = 1 and a stable and the unstable fixed
@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ._validation import as_finite_array, as_lags
 from .activations import activation as _activation
@@ -83,7 +82,7 @@ def fixed_points(w, b, activation="sigmoid"):
     b : float
         Bias.
     activation : str, optional
-        ``"sigmoid"`` (default, as in Pascanu et al. Fig. 6) or ``"tanh"``.
+        ``"sigmoid"`` (default, as in Pascanu et al. Figs. 3 and 6) or ``"tanh"``.
 
     Returns
     -------
@@ -97,7 +96,7 @@ def fixed_points(w, b, activation="sigmoid"):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §2.2 and Fig. 6; Strogatz (2015), "Nonlinear
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.2 and Fig. 3; Strogatz (2015), "Nonlinear
     Dynamics and Chaos", 2nd ed., §10.1 (fixed points of 1-D maps and their stability).
 
     Examples
@@ -118,6 +117,9 @@ def fixed_points(w, b, activation="sigmoid"):
     # Every fixed point lies in b + w·φ(ℝ) ⊂ (b − |w|, b + |w|) (|φ| < 1); g is monotone
     # between consecutive edges.
     edges = [b - abs(w) - 1.0, *_critical_points(phi, w), b + abs(w) + 1.0]
+    # Imported here: scipy.optimize costs ~0.3 s, and `import theory` should not pay it.
+    from scipy.optimize import brentq
+
     points = []
     for left, right in zip(edges[:-1], edges[1:]):
         # A root in [left, right] iff g changes sign or vanishes at an end (brentq then
@@ -154,7 +156,7 @@ def saddle_node_biases(w, activation="sigmoid"):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §2.2 and Fig. 6; Doya (1993), "Bifurcations of
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.2 and Fig. 3; Doya (1993), "Bifurcations of
     recurrent neural networks in gradient descent learning", IEEE Trans. Neural Networks.
 
     Examples
@@ -198,7 +200,7 @@ def basin_boundary_bias(w, x0, activation="sigmoid"):
     References
     ----------
     Pascanu, Mikolov & Bengio (2013), ICML, §2.2 ("crossing boundaries between basins of
-    attraction") and Fig. 6.
+    attraction", Fig. 3) and §2.3, eq. 8 and Fig. 6 (the wall this crossing makes).
 
     Examples
     --------
@@ -237,7 +239,7 @@ def log_boundary_sensitivity(w, x0, T, activation="sigmoid"):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §2.2.
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.3, eq. 8 and Fig. 6 (the wall at step 50).
 
     Examples
     --------

@@ -353,7 +353,7 @@ def log_power_norm_bounds(W, lag):
     References
     ----------
     Horn & Johnson (2013), "Matrix Analysis", 2nd ed., Thm. 5.6.9 and Cor. 5.6.14;
-    Pascanu, Mikolov & Bengio (2013), ICML, §3.1 (the linear case).
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.1 (the linear case).
 
     Examples
     --------
@@ -451,7 +451,7 @@ def log_eigenvector_condition(W):
 
     References
     ----------
-    Trefethen & Embree (2005), "Spectra and Pseudospectra", Ch. 15 (bounds on ‖A^k‖).
+    Trefethen & Embree (2005), "Spectra and Pseudospectra", Ch. 16 (matrix powers: bounds on ‖A^k‖).
 
     Examples
     --------

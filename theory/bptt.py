@@ -192,7 +192,7 @@ def log_tail_mass_bound(W, activation, L, T, *, grad_norm, state_norm):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §3 (long-term components vanish exponentially
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.1 (long-term components vanish exponentially
     and the gradient is dominated by short-term ones).
 
     Examples
@@ -287,7 +287,7 @@ def tail_share_bound(W, activation, L, T, *, grad_norm, state_norm, total_mass):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §3.
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.1 (the long-term components).
 
     Examples
     --------

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ._validation import as_square_matrix
 from .spectra import spectral_norm, spectral_radius
@@ -47,9 +46,10 @@ def kreiss_constant(W):
     K(W) > 1 shows transient gradient growth of at least K(W) before decaying, and of at
     most e·n·K(W).
 
-    Algorithm and accuracy: K = 1 exactly when ‖W‖₂ ≤ 1 (then ‖(zI − W)^{−1}‖₂ ≤
-    1/(|z| − 1) and the limit |z| → ∞ gives 1); K = inf when ρ(W) > 1 (z approaching an
-    eigenvalue outside the closed unit disk). Otherwise f(z) = (|z| − 1)/σ_min(zI − W) is
+    Algorithm and accuracy: K = 1 if ‖W‖₂ ≤ 1 (then ‖(zI − W)^{−1}‖₂ ≤ 1/(|z| − 1) and the
+    limit |z| → ∞ gives 1), but not only if: [[0, 2], [0, 0]] has K = 1 and ‖W‖₂ = 2;
+    K = inf when ρ(W) > 1 (z approaching an eigenvalue outside the closed unit disk).
+    Otherwise f(z) = (|z| − 1)/σ_min(zI − W) is
     evaluated on a grid of 32 radii (|z| − 1 log-spaced from 1e-10 to R − 1, with R large
     enough that f ≤ (R − 1)/(R − ‖W‖₂) ≤ (1 + 1e-8)·max f beyond it) times 64 angles plus the
     eigenvalue angles, and the best 3 grid points are refined by Nelder–Mead in
@@ -142,6 +142,9 @@ def kreiss_constant(W):
     def neg(p):
         s = math.exp(min(p[0], 700.0))
         return -float(f_batch(np.array([s]), np.array([p[1]]))[0])
+
+    # Imported here: scipy.optimize costs ~0.3 s, and `import theory` should not pay it.
+    from scipy.optimize import minimize
 
     for x0 in starts:
         res = minimize(

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.special import roots_hermitenorm
 
 from ._validation import as_finite_array, as_positive_float, as_square_matrix
 from .activations import activation as _activation
@@ -75,6 +73,8 @@ _QUAD_MAX_Q = 300.0
 
 @lru_cache(maxsize=None)
 def _hermite_rule(log2_nodes):
+    from scipy.special import roots_hermitenorm  # here: `import theory` should not load scipy
+
     nodes, weights = roots_hermitenorm(2**log2_nodes)
     return nodes, weights / math.sqrt(2.0 * math.pi)
 
@@ -220,7 +220,10 @@ def _q_star(phi, sigma_w, s):
     else:
         lo = 0.0  # excess(0) = σ_w² φ(0)² + s > 0
     # (brentq returns an end of the bracket at which excess is exactly 0, which happens only
-    # when σ_w² underflows to 0.) rtol is brentq's default, 4u.
+    # when σ_w² underflows to 0.) rtol is brentq's default, 4u. Imported here: scipy.optimize
+    # costs ~0.3 s, and `import theory` should not pay it.
+    from scipy.optimize import brentq
+
     return brentq(excess, lo, hi, xtol=1e-15, maxiter=200)
 
 
@@ -375,6 +378,8 @@ def critical_sigma_w(activation, sigma_b, sigma_u=0.0):
     # 300 once σ_w² E[φ(√300 z)²] > 300 (E[tanh²(√300 z)] ≈ 0.95; E[σ²] ≥ ¼ as σ(x)² + σ(−x)² ≥ ½).
     while excess(hi) < 0.0:
         lo, hi = hi, 2.0 * hi
+    from scipy.optimize import brentq  # here, not at module top: see _q_star
+
     return float(brentq(excess, lo, hi, xtol=1e-14, rtol=1e-13, maxiter=200))
 
 
@@ -411,7 +416,7 @@ def saturation_log_rate_bound(W, activation, b, input_bound=0.0):
 
     References
     ----------
-    Pascanu, Mikolov & Bengio (2013), ICML, §3.1 (‖W‖ > 1/γ is necessary for explosion);
+    Pascanu, Mikolov & Bengio (2013), ICML, §2.1 (‖W‖ > 1/γ is necessary for explosion);
     Bengio, Simard & Frasconi (1994), IEEE Trans. Neural Networks 5(2), §III (saturation).
 
     Examples

@@ -44,7 +44,7 @@ class Regime:
     epsilon : float
         The ε used for the horizon.
     vanishing_guaranteed, explosion_impossible, explosion_possible, explosion_certain : bool
-        The four statements of Pascanu et al. (2013), §3.1, and the linear-regime certainty.
+        The four statements of Pascanu et al. (2013), §2.1, and the linear-regime certainty.
     """
 
     name: str
@@ -63,6 +63,17 @@ class Regime:
         return f"{self.name}: {self.reason}"
 
 
+def _against_one(value):
+    """``value`` as 6 significant digits, or as many as it takes to compare to 1 as it does.
+
+    A γ‖W‖₂ of 0.9999999 would print as "1" at 6 digits next to "< 1"; ``repr`` of a float
+    round-trips, so it always keeps the comparison.
+    """
+    short = f"{value:.6g}"
+    same_side = (float(short) > 1.0) == (value > 1.0) and (float(short) < 1.0) == (value < 1.0)
+    return short if same_side else repr(float(value))
+
+
 def regime(W, activation, *, epsilon=1e-8):
     """Classify the gradient regime of the vanilla RNN with recurrent matrix W and φ.
 
@@ -70,10 +81,10 @@ def regime(W, activation, *, epsilon=1e-8):
 
     * γ‖W‖₂ < 1 ⇒ "vanishing guaranteed": ‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^ℓ → 0, at per-step
       log-rate ``decay_rate`` = log(γ‖W‖₂) < 0, below ε from lag ``horizon`` on; explosion
-      is then impossible (sufficient condition, Pascanu et al. 2013, §3.1).
+      is then impossible (sufficient condition, Pascanu et al. 2013, §2.1).
     * γ‖W‖₂ = 1 ⇒ "explosion impossible": the bound stays ≤ 1.
     * γ‖W‖₂ > 1 ⇒ "explosion possible": ‖W‖₂ > 1/γ is *necessary* for explosion, not
-      sufficient (Pascanu et al. 2013, §3.1).
+      sufficient (Pascanu et al. 2013, §2.1).
     * identity φ (linear RNN), J = W^ℓ: ρ(W) > 1 ⇒ "explosion certain", since
       ‖W^ℓ‖₂ ≥ ρ(W)^ℓ; ρ(W) < 1 ≤ ‖W‖₂ ⇒ "vanishing eventually" (Gelfand's formula; transient
       growth is possible first).
@@ -97,7 +108,7 @@ def regime(W, activation, *, epsilon=1e-8):
     References
     ----------
     Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent neural
-    networks", ICML, §3.1 and eqs. 6–7; Bengio, Simard & Frasconi (1994).
+    networks", ICML, §2.1 ("The mechanics") and eqs. 6–7; Bengio, Simard & Frasconi (1994).
 
     Examples
     --------
@@ -121,32 +132,40 @@ def regime(W, activation, *, epsilon=1e-8):
     else:
         # γ‖W‖₂ underflows (e.g. sigmoid's γ = 1/4 times a subnormal ‖W‖₂): sum the logs.
         rate = phi.log_gamma + math.log(norm) if norm > 0 else -math.inf
-    facts = f"γ = {phi.gamma:g}, ‖W‖₂ = {norm:.6g}, γ‖W‖₂ = {gamma_norm:.6g}, ρ(W) = {rho:.6g}"
+    facts = f"γ = {phi.gamma:g}, ‖W‖₂ = {norm:.6g}, ρ(W) = {rho:.6g}"
+    # Each "< 1", "= 1", "> 1" follows the quantity it compares, printed with enough digits
+    # that the printed number satisfies the comparison too.
+    gn = f"γ‖W‖₂ = {_against_one(gamma_norm)}"
     horizon = None
     if gamma_norm < 1.0:
         # Smallest ℓ with ℓ·rate ≤ log ε; rate = −inf (W = 0) vanishes at lag 1.
         horizon = 1 if rate == -math.inf else max(0, math.ceil(math.log(epsilon) / rate))
         name = "vanishing guaranteed"
         reason = (
-            f"{facts} < 1, so ‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^ℓ decays at rate log(γ‖W‖₂) = {rate:.6g} "
-            f"per step and is ≤ ε = {epsilon:g} from lag {horizon}; explosion is impossible"
+            f"{facts}; {gn} < 1, so ‖∂h_T/∂h_k‖₂ ≤ (γ‖W‖₂)^ℓ decays at rate log(γ‖W‖₂) = "
+            f"{rate:.6g} per step and is ≤ ε = {epsilon:g} from lag {horizon}; explosion is "
+            "impossible"
         )
     elif phi.name == "identity" and rho > 1.0:
         name = "explosion certain"
-        reason = f"{facts}; linear RNN: ‖W^ℓ‖₂ ≥ ρ(W)^ℓ grows at rate log ρ(W) = {math.log(rho):.6g}"
+        reason = (
+            f"{facts}; linear RNN with ρ(W) = {_against_one(rho)} > 1: ‖W^ℓ‖₂ ≥ ρ(W)^ℓ grows "
+            f"at rate log ρ(W) = {math.log(rho):.6g}"
+        )
     elif phi.name == "identity" and rho < 1.0:
         name = "vanishing eventually"
         reason = (
-            f"{facts}; linear RNN: ‖W^ℓ‖₂^(1/ℓ) → ρ(W) < 1 (Gelfand), so gradients vanish "
-            "after a possible transient growth"
+            f"{facts}; linear RNN with {gn} ≥ 1 and ρ(W) = {_against_one(rho)} < 1: "
+            "‖W^ℓ‖₂^(1/ℓ) → ρ(W) (Gelfand), so gradients vanish after a possible transient "
+            "growth"
         )
     elif gamma_norm == 1.0:
         name = "explosion impossible"
-        reason = f"{facts} = 1, so ‖∂h_T/∂h_k‖₂ ≤ 1 at every lag; vanishing is not guaranteed"
+        reason = f"{facts}; {gn}, so ‖∂h_T/∂h_k‖₂ ≤ 1 at every lag; vanishing is not guaranteed"
     else:
         name = "explosion possible"
         reason = (
-            f"{facts} > 1: ‖W‖₂ > 1/γ = {1 / phi.gamma:g} is necessary for explosion, "
+            f"{facts}; {gn} > 1: ‖W‖₂ > 1/γ = {1 / phi.gamma:g} is necessary for explosion, "
             "not sufficient"
         )
     return Regime(

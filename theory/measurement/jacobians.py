@@ -41,6 +41,38 @@ def _torch():
     return torch
 
 
+def _as_device(device):
+    """``torch.device(device)`` (default CPU), checked usable: a ValueError, not torch's
+    RuntimeError or AssertionError, for an unknown name or a device this torch cannot use."""
+    torch = _torch()
+    try:
+        device = torch.device("cpu" if device is None else device)
+        torch.empty(0, device=device)
+    except (RuntimeError, TypeError, AssertionError) as error:
+        raise ValueError(f"device {device!r} is not usable by this torch: {error}") from None
+    return device
+
+
+def _check_square_size(n, name="n"):
+    """Refuse an n × n float64 matrix beyond _MAX_RUN_ELEMENTS entries (2 GiB), before torch
+    tries to allocate it."""
+    if n * n > _MAX_RUN_ELEMENTS:
+        raise ValueError(
+            f"{name} = {n:,} is too large: one {n:,} × {n:,} float64 matrix would need "
+            f"{8 * n * n / 2**30:,.0f} GiB (limit {8 * _MAX_RUN_ELEMENTS / 2**30:.0f} GiB)"
+        )
+
+
+def _finite_jacobian(jacobian, what):
+    """``jacobian`` if every entry is finite, else a ValueError (it overflowed float64)."""
+    if not bool(_torch().isfinite(jacobian).all()):
+        raise ValueError(
+            f"{what} overflows float64 (no renormalisation here); use lag_profile, which "
+            "gives its log norm"
+        )
+    return jacobian
+
+
 @dataclass(frozen=True)
 class LagProfile:
     """One run of the vanilla RNN and its measured gradient norms at every k.
@@ -188,6 +220,28 @@ def _segment_products(rec, x, states, start, end, carried):
     return torch.stack(torch.autograd.grad(chain[-1], chain[:-1], grad_outputs=carried))
 
 
+def _spectral_norms(products):
+    """‖P‖₂ of each matrix of the (k, n, n) stack ``products``; inf where P is not finite.
+
+    Exact spectral norms (batched SVD), always on the CPU: batched float64 SVD on a GPU was
+    measured 5× slower than LAPACK here (H200, n = 256, T = 1000: 33.5 s against 6.4 s on one
+    CPU thread), and the copy is small (≤ 32 MiB a segment). Warm-started power iteration
+    was measured slower for n ≥ 64 (the batch waits for the lag with the smallest spectral
+    gap). A product that overflowed (inf, or nan from inf·0) never reaches the SVD, which
+    would raise on it: its norm is reported as inf, and the caller shortens the segment.
+    """
+    torch = _torch()
+    products = products.cpu()
+    finite = torch.isfinite(products).all(dim=(-2, -1))
+    norms = np.full(products.shape[0], np.inf)
+    if bool(finite.any()):
+        try:
+            norms[finite.numpy()] = torch.linalg.matrix_norm(products[finite], ord=2).numpy()
+        except RuntimeError as error:  # torch.linalg.LinAlgError: LAPACK did not converge
+            raise ValueError(f"the SVD of a measured Jacobian failed: {error}") from None
+    return norms
+
+
 def _capped_segment_length(segment_length, n):
     """The requested segment length, capped so that a segment holds ≤ _SEGMENT_ELEMENTS
     entries of n × n products (at least one step)."""
@@ -232,7 +286,9 @@ def lag_profile(
     the carried matrix as grad_outputs) gives every ∂h_T/∂h_k at once; between segments the carried
     matrix is renormalised to unit norm and its log scale accumulated, so the log norms stay
     finite where the product itself would under- or overflow. Segments whose norms leave
-    [1e-250, 1e250] are recomputed at half the length.
+    [1e-250, 1e250], or whose products overflowed (inf or nan entries, which never reach the
+    SVD), are recomputed at half the length, down to one step: the log norms are exact to
+    rounding for ‖W‖₂ from 1e-300 to 1e300 wherever one step's Jacobian is finite.
 
     This is a measurement: it does not use the product formula of ``theory.bounds``.
 
@@ -266,8 +322,8 @@ def lag_profile(
     Raises
     ------
     ValueError
-        On a bad W, unknown activation, negative T, mismatched shapes, or a single step
-        whose Jacobian overflows float64.
+        On a bad W, unknown activation, negative T, mismatched shapes, a device this torch
+        cannot use, or a single step whose Jacobian overflows float64.
 
     References
     ----------
@@ -286,7 +342,7 @@ def lag_profile(
     segment_length = int(as_lags(segment_length, "segment_length"))
     if segment_length < 1:
         raise ValueError("segment_length must be at least 1")
-    device = torch.device("cpu" if device is None else device)
+    device = _as_device(device)
     rec = _Recurrence(W, phi, U, b, device)
     x = torch.as_tensor(inputs, dtype=torch.float64, device=device)
     states, pre = _run_forward(rec, x, torch.as_tensor(h0, dtype=torch.float64, device=device))
@@ -302,12 +358,7 @@ def lag_profile(
     while end > 0:
         start = max(0, end - length)
         products = _segment_products(rec, x, states, start, end, carried)
-        # Exact spectral norms (batched SVD), always on the CPU: batched float64 SVD on a
-        # GPU was measured 5× slower than LAPACK here (H200, n = 256, T = 1000: 33.5 s
-        # against 6.4 s on one CPU thread), and the copy is small (≤ 32 MiB a segment).
-        # Warm-started power iteration was measured slower for n ≥ 64 (the batch waits for
-        # the lag with the smallest spectral gap).
-        norms = torch.linalg.matrix_norm(products.cpu(), ord=2).numpy()
+        norms = _spectral_norms(products)
         out_of_range = ~np.isfinite(norms) | (norms > _HUGE) | (norms < _TINY)
         if out_of_range.any() and end - start > 1:
             length = max(1, (end - start) // 2)
@@ -352,7 +403,8 @@ def measured_jacobian(W, activation, k, T=None, *, inputs=None, U=None, b=None, 
     Raises
     ------
     ValueError
-        As in :func:`lag_profile`, or if k is outside 0..T.
+        As in :func:`lag_profile`, if k is outside 0..T, or if ∂h_T/∂h_k overflows float64
+        (then :func:`lag_profile` gives its log norm).
 
     Examples
     --------
@@ -369,7 +421,10 @@ def measured_jacobian(W, activation, k, T=None, *, inputs=None, U=None, b=None, 
     x = torch.as_tensor(inputs, dtype=torch.float64)
     states, _ = _run_forward(rec, x, torch.as_tensor(h0, dtype=torch.float64))
     eye = torch.eye(W.shape[0], dtype=torch.float64)
-    return _segment_products(rec, x, states, k, T, eye)[0].numpy() if k < T else eye.numpy()
+    if k == T:
+        return eye.numpy()
+    jacobian = _segment_products(rec, x, states, k, T, eye)[0]
+    return _finite_jacobian(jacobian, f"∂h_T/∂h_k (T = {T}, k = {k})").numpy()
 
 
 def fused_rnn_log_norm_h0(W, activation, T=None, *, inputs=None, U=None, b=None, h0=None):
@@ -391,7 +446,8 @@ def fused_rnn_log_norm_h0(W, activation, T=None, *, inputs=None, U=None, b=None,
     Raises
     ------
     ValueError
-        For an activation that ``torch.nn.RNN`` lacks, or as in :func:`lag_profile`.
+        For an activation that ``torch.nn.RNN`` lacks, a Jacobian that overflows float64, or
+        as in :func:`lag_profile`.
     """
     torch = _torch()
     W, phi, T, inputs, U, b, h0 = _prepare(W, activation, T, inputs, U, b, h0)
@@ -411,8 +467,9 @@ def fused_rnn_log_norm_h0(W, activation, T=None, *, inputs=None, U=None, b=None,
     _, h_T = rnn(torch.as_tensor(inputs, dtype=torch.float64), start)
     eye = torch.eye(n, dtype=torch.float64).reshape(n, 1, n)
     (jac,) = torch.autograd.grad(h_T, start, grad_outputs=eye, is_grads_batched=True)
+    jac = _finite_jacobian(jac.reshape(1, n, n), f"∂h_T/∂h_0 (T = {T})")
     with np.errstate(divide="ignore"):
-        return float(np.log(torch.linalg.matrix_norm(jac.reshape(n, n), ord=2).item()))
+        return float(np.log(_spectral_norms(jac)[0]))
 
 
 def mean_field_rate_sweep(
@@ -449,7 +506,8 @@ def mean_field_rate_sweep(
     burn_in, lags : int, optional
         Steps before the tracked state (≥ 0) and tracked steps (≥ 1).
     seed : int, optional
-        Seed of the torch generator (on the CPU; arrays then move to ``device``).
+        Seed of the torch generator, a non-negative integer below 2**63 (on the CPU; arrays
+        then move to ``device``).
     device : str or torch.device, optional
         Where torch computes (default CPU); a CUDA device for large n.
 
@@ -462,8 +520,8 @@ def mean_field_rate_sweep(
     Raises
     ------
     ValueError
-        On a non-positive σ_w, negative scales, bad sizes or an activation that
-        ``torch.nn.RNNCell`` lacks.
+        On a non-positive σ_w, negative scales, bad sizes, a bad seed, a device this torch
+        cannot use, or an activation that ``torch.nn.RNNCell`` lacks.
 
     References
     ----------
@@ -486,10 +544,19 @@ def mean_field_rate_sweep(
     n, burn_in, lags = int(as_lags(n, "n")), int(as_lags(burn_in, "burn_in")), int(as_lags(lags, "lags"))
     if n < 1 or lags < 1:
         raise ValueError(f"need n ≥ 1 and lags ≥ 1, got n = {n}, lags = {lags}")
+    _check_square_size(n)
+    if (burn_in + lags) * n > _MAX_RUN_ELEMENTS:
+        raise ValueError(
+            f"burn_in + lags = {burn_in + lags:,} steps of n = {n:,} inputs exceed "
+            f"{_MAX_RUN_ELEMENTS:,} entries; use fewer steps"
+        )
     for name, value in (("sigma_b", sigma_b), ("sigma_u", sigma_u)):
         if not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-    device = torch.device("cpu" if device is None else device)
+    device = _as_device(device)
+    seed = as_lags(seed, "seed")
+    if np.ndim(seed) != 0:
+        raise ValueError(f"seed must be one non-negative integer, got an array of shape {np.shape(seed)}")
     generator = torch.Generator().manual_seed(int(seed))
     opts = dict(dtype=torch.float64)
     rates = np.empty(len(sigma_ws))
