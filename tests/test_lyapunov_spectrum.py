@@ -52,17 +52,26 @@ def check_sum_identity(case, log_det=mean_log_det):
     pre = spectrum.preactivations
     expected = log_det(a["W"], case.activation, pre)
     measured = float(spectrum.log_growth.mean(axis=0).sum())
-    if math.isinf(expected) or math.isinf(measured):
-        assert measured == expected, (
-            f"LY1: Σ exponents {measured!r} but mean log|det J_t| {expected!r}; case: {describe(case)}")
-        return measured - expected
+    phi_error = derivative_rounding_tolerance(case.activation, pre, "min")[0] * n
+    if math.isinf(phi_error):
+        # Some |φ'(a_t,i)| ≤ 8u: autograd's 1 − tanh² or σ(1 − σ) may round it to 0, so the
+        # run says nothing about the identity (see derivative_rounding_tolerance).
+        return 0.0
     phi = theory.activation(case.activation)
     factors = phi.derivative(pre)[:, :, None] * a["W"][None]
     singular = np.linalg.svd(factors, compute_uv=False)
+    if expected == -math.inf:
+        # Some J_t is exactly singular (low-rank W, dead relu units): the QR's R_ii of a null
+        # direction is rounding, ≤ 8n²u·σ₁(J_t). So Σ exponents ≤ mean Σ log max(σ_i, 8n²uσ₁).
+        floor = 8.0 * n * n * EPS * singular[:, :1]
+        with np.errstate(divide="ignore"):
+            allowed = float(np.log(np.maximum(singular, floor)).sum(axis=1).mean())
+        assert measured == -math.inf or measured <= allowed + 4 * EPS * abs(allowed), (
+            f"LY1: J_t singular but Σ exponents = {measured!r} > {allowed!r}; case: {describe(case)}")
+        return 0.0
     with np.errstate(divide="ignore"):
         condition = singular[:, 0] / singular[:, -1]
     per_step = 8.0 * n * n * EPS * condition
-    phi_error = derivative_rounding_tolerance(case.activation, pre, "min")[0] * n
     tolerance = (per_step.sum() + phi_error) / case.T + 4 * EPS * (abs(expected) + n)
     difference = abs(measured - expected)
     assert difference <= tolerance, (
