@@ -55,6 +55,7 @@ from .measurement import (
     mean_field_rate_sweep,
     measured_jacobian,
 )
+from .measurement.diagnose import Diagnosis, LayerDiagnosis, diagnose
 from .measurement.lyapunov import LyapunovSpectrum, lyapunov_spectrum
 from .regime import REGIME_NAMES, Regime, regime
 from .spectra import min_singular_value, singular_values, spectral_norm, spectral_radius
@@ -114,4 +115,4 @@ __all__ = [
     "spectral_norm",
     "spectral_radius",
 ]
-__all__ += ["LyapunovSpectrum", "lyapunov_spectrum"]
+__all__ += ["Diagnosis", "LayerDiagnosis", "LyapunovSpectrum", "diagnose", "lyapunov_spectrum"]

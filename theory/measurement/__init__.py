@@ -8,7 +8,8 @@
 """
 
 from .jacobians import LagProfile, fused_rnn_log_norm_h0, lag_profile, mean_field_rate_sweep, measured_jacobian
+from .diagnose import Diagnosis, LayerDiagnosis, diagnose
 from .lyapunov import LyapunovSpectrum, lyapunov_spectrum
 
 __all__ = ["LagProfile", "fused_rnn_log_norm_h0", "lag_profile", "mean_field_rate_sweep", "measured_jacobian"]
-__all__ += ["LyapunovSpectrum", "lyapunov_spectrum"]
+__all__ += ["Diagnosis", "LayerDiagnosis", "LyapunovSpectrum", "diagnose", "lyapunov_spectrum"]
