@@ -43,7 +43,7 @@ from .jacobians import (
 )
 from .lyapunov import initial_basis, qr_log_growth, segments, step_jacobians
 
-__all__ = ["Diagnosis", "LayerDiagnosis", "diagnose"]
+__all__ = ["Diagnosis", "LayerDiagnosis", "diagnose", "model_from_state_dict"]
 
 GATE_NAMES = {"RNN_TANH": ("h",), "RNN_RELU": ("h",), "LSTM": ("i", "f", "g", "o"),
               "GRU": ("r", "z", "n")}
@@ -713,3 +713,97 @@ def _format_table(d):
             f"ℓ = {lag}: {_number(float(s[lag]))}" for lag in lags)]
     lines += [f"note: {note}" for note in d.notes]
     return "\n".join(lines)
+
+
+# --- a model from its weights --------------------------------------------------------------
+
+def _recurrent_keys(state_dict):
+    """prefix → {(layer, reverse)} for every key ending in weight_hh_l<k>[_reverse]."""
+    import re
+
+    found = {}
+    for key in state_dict:
+        match = re.fullmatch(r"(.*?)weight_hh_l(\d+)(_reverse)?", str(key))
+        if match:
+            found.setdefault(match.group(1), set()).add((int(match.group(2)), bool(match.group(3))))
+    return found
+
+
+def model_from_state_dict(state_dict, *, nonlinearity="tanh", batch_first=True):
+    """Rebuild the ``torch.nn.RNN``, ``LSTM`` or ``GRU`` whose ``state_dict`` this is.
+
+    The cell type, number of layers, sizes, bias and direction are read from the weight
+    shapes (``weight_hh_l0`` has n, 3n or 4n rows: RNN, GRU, LSTM); keys may carry one
+    common prefix (``"rnn.weight_hh_l0"`` from a model that holds the RNN as ``rnn``).
+
+    Parameters
+    ----------
+    state_dict : mapping of str to tensor
+    nonlinearity : {"tanh", "relu"}, optional
+        For an RNN (its weights do not say which); default tanh.
+    batch_first : bool, optional
+        Of the rebuilt module (default True).
+
+    Returns
+    -------
+    torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU
+        In float64, with the weights loaded.
+
+    Raises
+    ------
+    ValueError
+        If the mapping holds no recurrent weights or several recurrent modules, the shapes
+        fit no such module, an LSTM has ``proj_size``, a value is not a tensor, or
+        ``nonlinearity`` is given for a gated cell or is not tanh/relu.
+
+    Examples
+    --------
+    >>> import torch
+    >>> lstm = model_from_state_dict(torch.nn.LSTM(3, 5, num_layers=2).state_dict())
+    >>> type(lstm).__name__, lstm.num_layers, lstm.hidden_size, lstm.input_size
+    ('LSTM', 2, 5, 3)
+    """
+    torch = _torch()
+    if not hasattr(state_dict, "keys"):
+        raise ValueError(f"expected a state_dict (a mapping of names to tensors), got "
+                         f"{type(state_dict).__name__}")
+    found = _recurrent_keys(state_dict)
+    if not found:
+        raise ValueError("no recurrent weights (a key ending in weight_hh_l0) in the state_dict")
+    if len(found) > 1:
+        names = ", ".join(repr(p.rstrip(".")) for p in sorted(found))
+        raise ValueError(f"the state_dict holds {len(found)} recurrent modules ({names}); save one")
+    prefix, entries = next(iter(found.items()))
+    weights = {k[len(prefix):]: v for k, v in state_dict.items() if str(k).startswith(prefix)}
+    for key, value in weights.items():
+        if not isinstance(value, torch.Tensor):
+            raise ValueError(f"{prefix}{key} is a {type(value).__name__}, not a tensor")
+        if not bool(torch.isfinite(value).all()):
+            raise ValueError(f"parameter {prefix}{key} has non-finite entries (NaN or inf)")
+    if any(k.startswith("weight_hr_l") for k in weights):
+        raise ValueError("LSTM with proj_size > 0 is not supported")
+    W = weights.get("weight_hh_l0")
+    if W is None or W.ndim != 2 or "weight_ih_l0" not in weights:
+        raise ValueError("the state_dict lacks weight_ih_l0 or a 2-D weight_hh_l0")
+    rows, n = W.shape
+    kinds = {n: torch.nn.RNN, 3 * n: torch.nn.GRU, 4 * n: torch.nn.LSTM}
+    if n == 0 or rows not in kinds:
+        raise ValueError(f"weight_hh_l0 has shape {tuple(W.shape)}: not n, 3n or 4n rows of n columns")
+    kind = kinds[rows]
+    options = dict(num_layers=max(layer for layer, _ in entries) + 1,
+                   bidirectional=any(rev for _, rev in entries), bias="bias_ih_l0" in weights,
+                   batch_first=batch_first, dtype=torch.float64)
+    if kind is torch.nn.RNN:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        options["nonlinearity"] = nonlinearity
+    elif nonlinearity not in (None, "tanh"):
+        raise ValueError(f"nonlinearity applies to an RNN, but these are {kind.__name__} weights")
+    module = kind(weights["weight_ih_l0"].shape[1], n, **options)
+    try:
+        module.load_state_dict({k: v.to(torch.float64) for k, v in weights.items()}, strict=True)
+    except RuntimeError as error:
+        first = str(error).strip().splitlines()
+        raise ValueError(f"the weights do not fit a torch.nn.{kind.__name__}: "
+                         f"{' '.join(line.strip() for line in first[1:3]) or first[0]}") from None
+    return module
