@@ -637,7 +637,7 @@ def _diagnose_layer(module, layer, direction, weights, sequences, warmup, failed
     earlier layer failed. Returns (LayerDiagnosis, outputs or None, failure or None)."""
     mode = module.mode
     layer_inputs = None
-    if sequences is not None:
+    if sequences is not None and failed is None:
         seqs = sequences if direction == "forward" else [s[::-1].copy() for s in sequences]
         layer_inputs = np.concatenate(seqs, axis=0)
     predict = _vanilla_prediction if mode.startswith("RNN") else _gated_prediction
