@@ -1,6 +1,7 @@
-"""Every Lyapunov-spectrum property can fail: run with a deliberately wrong theory, each is
-falsified by Hypothesis (φ' left out of the determinant, singular values for eigenvalue
-moduli, the a-priori rate for the trajectory's slope, ρ(W) for ‖W‖₂, log σ for Newman's λ₁)."""
+"""Every property of lyapunov_spectrum (LY1–LY5) and diagnose (D1–D3) can fail: run with a
+deliberately wrong theory, each is falsified by Hypothesis (φ' left out of the determinant,
+singular values for eigenvalue moduli, the a-priori rate for the run's slope, ρ(W) for ‖W‖₂,
+log σ for Newman's λ₁, an off-by-one lag, 'gates never amplify')."""
 
 import math
 
@@ -85,3 +86,48 @@ def newman_without_finite_n(n, sigma=1.0):
 def test_newman_catches_mean_square_rate():
     assert_falsified(ly.check_newman, ly.untied_cases(), exponent=newman_without_finite_n,
                      max_examples=20)
+
+
+# --- diagnose -------------------------------------------------------------------------------
+
+from . import test_diagnose as dg  # noqa: E402
+
+
+def test_fused_cross_check_catches_an_off_by_one_lag():
+    """D1 with the fused run one step shorter than the measured profile."""
+    assert_falsified(dg.check_profile_against_fused_module,
+                     dg.model_cases().filter(lambda case: case.T >= 2), offset=1)
+
+
+def vanilla_bound_with_radius(case, entry):
+    """ρ(W) in place of ‖W‖₂ in the vanilla trajectory bound."""
+    lags = np.arange(len(entry.lag_profile))
+    return entry.lag_profile_bound - lags * (math.log(entry.spectral_norm)
+                                             - math.log(max(entry.spectral_radius, 1e-300)))
+
+
+def gates_never_amplify(case, entry):
+    """'Gating keeps the gradient at most 1': log‖∂s_T/∂s_k‖₂ ≤ 0, the cell path's bound
+    applied to the whole state (false: the gate paths can amplify)."""
+    return np.zeros_like(entry.lag_profile_bound)
+
+
+@pytest.mark.parametrize("cells, mutant", [(("RNN_TANH", "RNN_RELU"), vanilla_bound_with_radius),
+                                           (("LSTM",), gates_never_amplify),
+                                           (("GRU",), gates_never_amplify)],
+                         ids=["vanilla-radius", "lstm-never-amplify", "gru-never-amplify"])
+def test_trajectory_bound_catches(cells, mutant):
+    assert_falsified(dg.check_profile_below_bound, dg.model_cases(cells=cells), bound_of=mutant)
+
+
+def sensitivity_bound_with_radius(case):
+    """ρ(W) in place of ‖W‖₂ in the input-sensitivity bound."""
+    p = dict(case.model.named_parameters())
+    W = p["weight_hh_l0"].detach().numpy()
+    lags = np.arange(case.T)
+    norm, rho = theory.spectral_norm(W), theory.spectral_radius(W)
+    return dg.one_layer_vanilla_bound(case) - lags * (math.log(norm) - math.log(max(rho, 1e-300)))
+
+
+def test_input_sensitivity_catches_radius_for_norm():
+    assert_falsified(dg.check_input_sensitivity, dg.vanilla_cases, bound=sensitivity_bound_with_radius)
