@@ -89,7 +89,10 @@ def load_model(path, *, nonlinearity=None, allow_pickle=False):
         raise CommandLineError(f"MODEL {str(path)!r} is not a file")
     try:
         loaded = _torch_load(path, weights_only=True)
-    except pickle.UnpicklingError:
+    except pickle.UnpicklingError as error:
+        if "Unsupported global" not in str(error):  # not a pickle of objects (a text file, ...)
+            raise CommandLineError(f"MODEL {path.name!r} is not a file saved with torch.save "
+                                   "(UnpicklingError)") from None
         if not allow_pickle:
             raise CommandLineError(
                 f"MODEL {path.name!r} is not a plain state_dict (it holds pickled objects); "

@@ -680,8 +680,9 @@ def _long_lag_slope(by_lag):
 
 def _format_table(d):
     direction = "bidirectional" if d.bidirectional else "unidirectional"
-    run = (f"{d.sequences} sequence(s) of T = {d.steps} steps" if d.steps else "weights only")
-    lines = [f"{CELL_NAMES[d.cell]}: {d.num_layers} layer(s), hidden {d.hidden_size}, input "
+    plural = lambda count, word: f"{count} {word}" + ("" if count == 1 else "s")  # noqa: E731
+    run = (f"{plural(d.sequences, 'sequence')} of T = {d.steps} steps" if d.steps else "weights only")
+    lines = [f"{CELL_NAMES[d.cell]}: {plural(d.num_layers, 'layer')}, hidden {d.hidden_size}, input "
              f"{d.input_size}, {direction}; {run}; {d.seconds:.2f} s", ""]
     header = f"{'layer':<18}{'block':<7}{'ρ':>11}{'‖·‖₂':>11}{'σ_min':>11}"
     lines += [header, "-" * len(header)]
