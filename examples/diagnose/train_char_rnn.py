@@ -15,7 +15,7 @@ Run from the repository root (about 2 minutes on one core):
     python examples/diagnose/train_char_rnn.py
 
 It writes ``examples/diagnose/char_rnn.pt`` (the state_dict: ``rnn.*`` and ``readout.*``,
-about 90 KB) and ``examples/diagnose/char_rnn_inputs.npy`` (a 300-character held-out passage,
+about 170 KB) and ``examples/diagnose/char_rnn_inputs.npy`` (a 300-character held-out passage,
 one-hot, float32) for ``python -m theory diagnose``.
 """
 

@@ -36,6 +36,7 @@ def _finite(values):
 
 
 def _profiles(ax, diagnosis):
+    measured, off_scale = [], []
     for i, layer in enumerate(diagnosis.layers):
         if layer.lag_profile is None:
             continue
@@ -44,10 +45,32 @@ def _profiles(ax, diagnosis):
         ax.plot(lags, _finite(layer.lag_profile), color=colour, label=f"{layer.name}: measured")
         ax.plot(lags, _finite(layer.lag_profile_bound), color=colour, linestyle="--",
                 label=f"{layer.name}: theory bound")
+        measured.append(_finite(layer.lag_profile))
+        off_scale.append((layer.name, colour, _finite(layer.lag_profile_bound)))
     ax.set_xlabel(r"lag $\ell$ (steps)")
     ax.set_ylabel(r"$\log\,\|\partial s_T / \partial s_{T-\ell}\|_2$")
     ax.set_title("Gradient through each layer's state")
-    ax.legend(loc="best")
+    _keep_measured_in_view(ax, measured, off_scale)
+    ax.legend(loc="lower left")
+
+
+def _keep_measured_in_view(ax, measured, bounds):
+    """A loose bound can be hundreds of nats above the measured curve, which would flatten
+    it: the axis then stops above the measured range, and a note gives the bound's end value."""
+    values = np.concatenate(measured) if measured else np.array([0.0])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return
+    low, high = float(min(values.min(), 0.0)), float(max(values.max(), 0.0))
+    span = max(high - low, 1.0)
+    top = high + 0.4 * span
+    notes = [f"{name}: bound reaches {b[-1]:.0f} at ℓ = {len(b) - 1}"
+             for name, _, b in bounds if np.nanmax(b) > top]
+    if not notes:
+        return
+    ax.set_ylim(low - 0.05 * span, top)
+    ax.text(0.98, 0.97, "\n".join(notes) + "\n(dashed lines leave the plot)", transform=ax.transAxes,
+            ha="right", va="top", fontsize=12, color="#444444")
 
 
 def _spectra(ax, diagnosis):
