@@ -281,8 +281,8 @@ def lyapunov_spectrum(W, activation, T=None, *, inputs=None, U=None, b=None, h0=
     Examples
     --------
     >>> import numpy as np
-    >>> spectrum = lyapunov_spectrum(np.diag([2.0, 0.5]), "identity", T=50)
-    >>> np.exp(spectrum.exponents).round(6).tolist()
+    >>> spectrum = lyapunov_spectrum(np.diag([2.0, 0.5]), "identity", T=60, warmup=10)
+    >>> np.exp(spectrum.exponents).round(6).tolist()   # the eigenvalues, once Q has aligned
     [2.0, 0.5]
     """
     torch = _torch()
