@@ -569,8 +569,8 @@ def diagnose(model, inputs=None, *, steps=None, warmup=None, progress=None):
     ------
     ValueError
         For a model that is not such a module (or holds several), an LSTM with
-        ``proj_size``, non-finite parameters, inputs of the wrong width or shape, or a bad
-        ``steps``/``warmup``. A run whose states leave float64 is not an error: the layer's
+        ``proj_size``, non-finite parameters, inputs of the wrong width or shape, a bad
+        ``steps``/``warmup``, or a ``progress`` that is not callable. A run whose states leave float64 is not an error: the layer's
         ``failure`` says at which step, and later layers are not measured.
 
     References
@@ -593,6 +593,8 @@ def diagnose(model, inputs=None, *, steps=None, warmup=None, progress=None):
     ((6,), (5,))
     """
     start = time.perf_counter()
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress must be a callable or None, got {type(progress).__name__}")
     say = progress or (lambda message: None)
     module = _checked_module(model)
     if steps is not None:
