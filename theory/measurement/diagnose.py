@@ -288,7 +288,8 @@ class _LayerRun:
         self.b = torch.as_tensor(weights["bias_ih"] + weights["bias_hh"])
 
     def preactivation(self, x, states):
-        """Every gate's pre-activation x W_ihᵀ + h W_hhᵀ + b (the GRU's candidate without r)."""
+        """Every gate's pre-activation x W_ihᵀ + h W_hhᵀ + b (for the GRU's candidate row block
+        this leaves out the reset gate; only the vanilla rows are read, by the bounds)."""
         h = states[..., : self.n]
         return x @ self.W_ih.T + h @ self.W_hh.T + self.b
 
@@ -570,8 +571,9 @@ def diagnose(model, inputs=None, *, steps=None, warmup=None, progress=None):
     ValueError
         For a model that is not such a module (or holds several), an LSTM with
         ``proj_size``, non-finite parameters, inputs of the wrong width or shape, a bad
-        ``steps``/``warmup``, or a ``progress`` that is not callable. A run whose states leave float64 is not an error: the layer's
-        ``failure`` says at which step, and later layers are not measured.
+        ``steps``/``warmup``, or a ``progress`` that is not callable. A run whose states
+        leave float64 is not an error: the layer's ``failure`` says at which step, and later
+        layers are not measured.
 
     References
     ----------
