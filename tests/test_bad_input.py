@@ -877,10 +877,36 @@ def _bptt_shape_case_list():
     return cases
 
 
+def _diagnose_case_list():
+    """lyapunov_spectrum and diagnose (their full tables: tests/test_lyapunov_spectrum.py,
+    tests/test_diagnose.py)."""
+    import torch
+
+    spectrum = lambda **kw: theory.lyapunov_spectrum(W3, "tanh", **kw)  # noqa: E731
+    return [
+        Case("lyapunov_spectrum", "W", "not square", "(2, 3)",
+             lambda: theory.lyapunov_spectrum(np.ones((2, 3)), "tanh", T=2), "square"),
+        Case("lyapunov_spectrum", "activation", "unknown", "'softsign'",
+             lambda: theory.lyapunov_spectrum(W3, "softsign", T=2), "unknown activation"),
+        Case("lyapunov_spectrum", "T", "missing", "neither T nor inputs", lambda: spectrum(),
+             "T or the inputs"),
+        Case("lyapunov_spectrum", "n_exponents", "out of range", "n + 1",
+             lambda: spectrum(T=2, n_exponents=4), "n_exponents"),
+        Case("lyapunov_spectrum", "warmup", "too long", "warmup = T",
+             lambda: spectrum(T=2, warmup=2), "warmup"),
+        Case("diagnose", "model", "not a recurrent module", "torch.nn.Linear(2, 2)",
+             lambda: theory.diagnose(torch.nn.Linear(2, 2)), "RNN, LSTM or GRU"),
+        Case("diagnose", "inputs", "wrong width", "(4, 5) for input_size 2",
+             lambda: theory.diagnose(torch.nn.RNN(2, 3), np.zeros((4, 5))), "width 5"),
+        Case("diagnose", "steps", "bad lag", "0",
+             lambda: theory.diagnose(torch.nn.RNN(2, 3), steps=0), "at least 1"),
+    ]
+
+
 CASES = (_matrix_case_list() + _lag_case_list() + _activation_case_list() + _shape_case_list()
          + _scalar_case_list() + _overflow_case_list() + _sweep_case_list()
          + _prediction_scalar_case_list() + _prediction_unsupported_case_list() + _gated_case_list()
-         + _bptt_shape_case_list())
+         + _bptt_shape_case_list() + _diagnose_case_list())
 
 
 def _params():
