@@ -7,9 +7,10 @@ built from torch ops (sigmoid, identity, untied weights), never from diag(φ'(a_
 Why batched autograd: the step Jacobians of a whole segment of L steps come from ONE
 forward pass of the cell over the L stored states and ONE backward pass vmapped over the n
 unit vectors (``is_grads_batched``), which returns row i of every J_t. A Jacobian per step through
-``torch.autograd.functional.jacobian`` pays Python and graph overhead n times per step;
-``python -m benchmarks.lyapunov`` measures both against the bare floor (T products and T QR
-factorisations of n × n matrices) and prints the ratios.
+``torch.autograd.functional.jacobian`` pays Python and graph overhead n times per step.
+``python -m benchmarks.lyapunov`` measured, at n = 64, T = 1000: the full spectrum in 1.23–1.36×
+the bare floor (T products and T QR factorisations of n × n matrices) and 29–35× faster than
+one ``functional.jacobian`` per step (docs/diagnose.md).
 """
 
 from __future__ import annotations
