@@ -6,13 +6,19 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
 import theory
 
 from .assertions import EPS, derivative_rounding_tolerance, describe, rounding_tolerance
-from .strategies import rnn_cases
+from .strategies import RNNCase, rnn_cases
+
+
+def aim(value, label):
+    """Hypothesis target() on a finite value (pushes the search towards the tightest cases)."""
+    if math.isfinite(value):
+        target(float(value), label=label)
 
 
 def spectrum_of(case, **kwargs):
@@ -191,6 +197,7 @@ def check_top_exponent_against_profile(case, slope=profile_slope):
     rounding = rounding / case.T + 4 * EPS * abs(reference)
     low = reference + math.log(alignment) / case.T - rounding if alignment > 0 else -math.inf
     high = reference + rounding
+    aim(-(high - top), "LY3: top exponent's distance below the slope")
     assert low <= top <= high, (
         f"LY3: top exponent {top:.9g} outside [{low:.9g}, {high:.9g}] around the lag profile's "
         f"slope {reference:.9g} (alignment |⟨q, v₁⟩| = {alignment:.3g}); case: {describe(case)}")
@@ -229,12 +236,17 @@ def check_trajectory_bound(case, bound=trajectory_rate):
                  + derivative_rounding_tolerance(case.activation, spectrum.preactivations, "max")[0]
                  ) / case.T + 4 * EPS * abs(rate)
     assert math.isfinite(top), f"LY4: top exponent {top!r}; case: {describe(case)}"
+    aim(top - rate, "LY4: top exponent minus the trajectory rate")
     assert top <= rate + tolerance, (
         f"LY4: top exponent {top:.9g} > trajectory rate {rate:.9g} + {tolerance:.3g}; "
         f"case: {describe(case)}")
     return rate - top
 
 
+# A Jordan block with a large norm and a short run: transient growth makes the top exponent
+# approach the trajectory rate from below.
+@example(case=RNNCase(n=6, T=3, family="jordan", activation="identity", target_kind="norm",
+                      log_target_over_threshold=1.5, seed=7))
 @given(case=small_cases)
 def test_top_exponent_below_trajectory_rate(case):
     """LY4: λ_top ≤ (1/T) Σ_t log(max_i|φ'(a_t,i)|·‖W‖₂)."""
