@@ -810,10 +810,41 @@ def _bptt_shape_case_list():
     return cases
 
 
+def _diagnose_case_list():
+    """lyapunov_spectrum and diagnose, one case per argument (their full tables of refused
+    inputs are in tests/test_lyapunov_spectrum.py and tests/test_diagnose.py)."""
+    spectrum = lambda **kw: theory.lyapunov_spectrum(W3, "tanh", **kw)  # noqa: E731
+    rnn = lambda: torch.nn.RNN(2, 3)  # noqa: E731
+    cases = [Case("lyapunov_spectrum", argument, kind, bad, call, message) for argument, kind, bad, call, message in [
+        ("W", "not square", "(2, 3)", lambda: theory.lyapunov_spectrum(np.ones((2, 3)), "tanh", T=2), "square"),
+        ("activation", "unknown", "'softsign'", lambda: theory.lyapunov_spectrum(W3, "softsign", T=2),
+         "unknown activation"),
+        ("T", "negative", "−1", lambda: spectrum(T=-1), "T must be non-negative"),
+        ("inputs", "non-finite", "NaN entries", lambda: spectrum(inputs=np.full((2, 1), np.nan)), "finite"),
+        ("U", "mismatched", "(2, 1) for n = 3", lambda: spectrum(inputs=np.zeros((2, 1)), U=np.ones((2, 1))), "U"),
+        ("b", "mismatched", "(2,) for n = 3", lambda: spectrum(T=2, b=np.ones(2)), "b"),
+        ("h0", "mismatched", "(2,) for n = 3", lambda: spectrum(T=2, h0=np.ones(2)), "h0"),
+        ("n_exponents", "out of range", "n + 1", lambda: spectrum(T=2, n_exponents=4), "n_exponents"),
+        ("warmup", "too long", "warmup = T", lambda: spectrum(T=2, warmup=2), "warmup"),
+    ]]
+    cases += [Case("diagnose", argument, kind, bad, call, message) for argument, kind, bad, call, message in [
+        ("model", "not a recurrent module", "torch.nn.Linear(2, 2)", lambda: theory.diagnose(torch.nn.Linear(2, 2)),
+         "RNN, LSTM or GRU"),
+        ("inputs", "wrong width", "(4, 5) for input_size 2", lambda: theory.diagnose(rnn(), np.zeros((4, 5))),
+         "width 5"),
+        ("steps", "bad lag", "0", lambda: theory.diagnose(rnn(), steps=0), "at least 1"),
+        ("warmup", "negative", "−1", lambda: theory.diagnose(rnn(), np.zeros((4, 2)), warmup=-1),
+         "warmup must be non-negative"),
+        ("progress", "not callable", "3", lambda: theory.diagnose(rnn(), np.zeros((4, 2)), progress=3),
+         "progress must be a callable"),
+    ]]
+    return cases
+
+
 CASES = (_matrix_case_list() + _lag_case_list() + _activation_case_list() + _shape_case_list()
          + _scalar_case_list() + _overflow_case_list() + _sweep_case_list()
          + _prediction_scalar_case_list() + _prediction_unsupported_case_list() + _gated_case_list()
-         + _bptt_shape_case_list())
+         + _bptt_shape_case_list() + _diagnose_case_list())
 
 
 def _public_functions():

@@ -34,6 +34,9 @@ Measurement (PyTorch autograd through real torch.nn modules)
 ------------------------------------------------------------
 ``measurement``: fused_rnn_log_norm_h0, lag_profile, LagProfile, mean_field_rate_sweep,
     measured_jacobian
+``measurement.lyapunov``: lyapunov_spectrum, LyapunovSpectrum
+``measurement.diagnose``: diagnose, Diagnosis, LayerDiagnosis (a trained torch.nn.RNN, LSTM
+    or GRU: its regime, measured gradient flow and Lyapunov spectrum)
 
 Beyond the top level: ``theory.measurement.bptt`` (backpropagation through time taken apart
 per loss and per step), ``theory.experiments.agreement`` (the training experiment) and
@@ -99,8 +102,13 @@ _LAZY = {
     "LagProfile": "measurement",
     "mean_field_rate_sweep": "measurement",
     "measured_jacobian": "measurement",
+    "LyapunovSpectrum": "measurement.lyapunov",
+    "lyapunov_spectrum": "measurement.lyapunov",
+    "Diagnosis": "measurement.diagnose",
+    "LayerDiagnosis": "measurement.diagnose",
+    "diagnose": "measurement.diagnose",
 }
-_SUBMODULES = frozenset(_LAZY.values()) | {"experiments", "report", "_validation"}
+_SUBMODULES = frozenset(_LAZY.values()) | {"experiments", "report", "testing", "_validation"}
 
 
 def __getattr__(name):
@@ -129,7 +137,10 @@ from .regime import regime  # noqa: E402,F401
 __all__ = [
     "ACTIVATION_NAMES",
     "Activation",
+    "Diagnosis",
     "LagProfile",
+    "LayerDiagnosis",
+    "LyapunovSpectrum",
     "MeanField",
     "REGIME_NAMES",
     "Regime",
@@ -137,6 +148,7 @@ __all__ = [
     "basin_boundary_bias",
     "clipped_gradient_norm",
     "critical_sigma_w",
+    "diagnose",
     "fixed_points",
     "fused_rnn_log_norm_h0",
     "gate_preactivation_radius",
@@ -158,6 +170,7 @@ __all__ = [
     "lstm_gates",
     "lstm_log_jacobian_bound",
     "lyapunov_exponent_gaussian",
+    "lyapunov_spectrum",
     "mean_field",
     "mean_field_rate_sweep",
     "saddle_node_biases",
