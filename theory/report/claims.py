@@ -781,15 +781,16 @@ CLAIMS = _claims(
         id="Q7",
         statement=(
             "On the synthetic agreement task (subject, D fillers, verb slot), a tanh "
-            "torch.nn.RNN falls to chance as D grows, each seed judged by its own 99 % Wilson "
-            "interval, at distances where a torch.nn.LSTM of the same hidden size and training "
-            "budget has learned in every seed. The separation belongs to the recipe (learning "
-            "rate 1e-3): the full run's check at a 10× larger learning rate shows it can change."
+            "torch.nn.RNN falls to chance as D grows, seed by seed, at distances where a "
+            "torch.nn.LSTM of the same hidden size and training budget has learned in every "
+            "seed (each seed judged by its own 99 % Wilson interval)."
         ),
         evidence=agreement_accuracy_gap(),
         hypotheses=(
             "the training recipe of theory.experiments.agreement (Adam, lr 1e-3, clipping, "
-            "PyTorch default init, LSTM forget bias 1); measured, with the budget stated"
+            "PyTorch default init, LSTM forget bias 1); measured, with the budget stated. The "
+            "separation belongs to this recipe: the full run's check at a 10× larger learning "
+            "rate shows it can change"
         ),
         references=(
             BENGIO_1994,
@@ -844,12 +845,11 @@ CLAIMS = _claims(
     Claim(
         id="Q10",
         statement=(
-            "Full agreement experiment (hidden size 16, D from 2 to 60, 5 seeds, the same budget "
-            "for both, each seed judged by its own 99 % Wilson interval over the test sequences "
-            "all seeds share): both models learn at D = 2 in every seed; no RNN seed is above "
-            "chance at D = 60; at some D ≥ 20 every LSTM seed has learned and no RNN seed has, "
-            "with at most one exception among the 10 runs; and in every seed the RNN's gradient "
-            "reaching the subject at initialisation falls by ≥ 10 decades from D = 2 to 60."
+            "Full agreement experiment (hidden size 16, D from 2 to 60, 5 seeds, one budget, "
+            "each seed judged by its own 99 % Wilson interval): both models learn at D = 2 in "
+            "every seed; no RNN seed is above chance at D = 60; at some D ≥ 20 every LSTM seed "
+            "has learned and no RNN seed has (at most one exception in the 10 runs); in every "
+            "seed the RNN's gradient reaching the subject at initialisation falls ≥ 10 decades."
         ),
         evidence=full_agreement_experiment(),
         hypotheses=(
@@ -872,17 +872,16 @@ CLAIMS = _claims(
     Claim(
         id="Q11",
         statement=(
-            "With the experiment's recipe (learning rate 1e-3), during training and not only at "
-            "initialisation, the gradient reaching the subject token at the longest distance "
-            "stays vanishingly small for the tanh RNN: at every recorded step the largest RNN "
-            "seed's is at least 3 decades below the smallest LSTM seed's. This is said of the "
-            "recipe, not of training in general: at a 10× larger learning rate the full run "
-            "shows a seed that learns the task."
+            "During training with the experiment's recipe, the gradient reaching the subject at "
+            "the longest distance stays vanishingly small for the tanh RNN: at every recorded "
+            "step the largest RNN seed's is at least 3 decades below the smallest LSTM seed's."
         ),
         evidence=gradient_gap_during_training(),
         hypotheses=(
-            "the training recipe of theory.experiments.agreement; the gradient is measured every "
-            "FAST_RECORD_EVERY steps on held-out probe sequences"
+            "the training recipe of theory.experiments.agreement (learning rate 1e-3); the "
+            "gradient is measured every FAST_RECORD_EVERY steps on held-out probe sequences. Said "
+            "of this recipe, not of training in general: at a 10× larger learning rate the full "
+            "run shows a seed that learns the task"
         ),
         references=(BENGIO_1994, PASCANU_2013),
         theory=(
