@@ -582,7 +582,7 @@ CLAIMS = _claims(
         evidence=custom("the distance of the top exponent outside the window, in nats/step",
                         _profile_window),
         hypotheses=(
-            "vanilla RNN, any W, inputs, bias and h_0; in the test T ≤ 60 and γ‖W‖₂ ≤ e^0.5 (so "
+            "vanilla RNN, any W, inputs, bias and h_0; in the test T ≤ 60 and γ‖W‖₂ ≤ e^(0.5) (so "
             "that ∂h_T/∂h_0 is formed without renormalisation for v₁)"
         ),
         references=(
