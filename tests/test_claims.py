@@ -78,7 +78,7 @@ def test_claims_are_frozen_and_notes_do_not_count_for_equality():
 
 # --- the one order ---------------------------------------------------------------------
 
-ORDER = ("U", "L", "V", "LIN", "R", "X", "M", "MF", "TU", "K", "S", "B", "G", "GRU", "C", "Q")
+ORDER = ("U", "L", "V", "LIN", "R", "X", "M", "MF", "TU", "LY", "K", "S", "B", "G", "GRU", "C", "D", "Q")
 
 
 def _prefix_number(claim_id):

@@ -10,6 +10,7 @@ from hypothesis import example, given, settings, target
 from hypothesis import strategies as st
 
 import theory
+from theory.report.evidence import observe
 
 from theory.testing import EPS, RNNCase, derivative_rounding_tolerance, describe, rnn_cases, rounding_tolerance
 
@@ -43,7 +44,12 @@ def mean_log_det(W, activation, preactivations):
     return float(phi.log_derivative(preactivations).sum(axis=1).mean() + np.linalg.slogdet(W)[1])
 
 
-def check_sum_identity(case, log_det=mean_log_det):
+def _log_error_ratio(error, allowance):
+    """log(error / allowance), the error_ratio evidence's tightness (−inf for no error)."""
+    return math.log(error / allowance) if error > 0 else -math.inf
+
+
+def check_sum_identity(case, log_det=mean_log_det, record=True):
     """Σ_i log|R_ii(t)| = log|det(J_t Q_{t−1})| = log|det J_t| since Q_{t−1} is orthogonal: the
     exponents sum to the mean log-determinant, an identity of the QR method.
 
@@ -51,6 +57,9 @@ def check_sum_identity(case, log_det=mean_log_det):
     ‖E‖ ≤ c·n·u·‖J_t‖, which moves Σ log σ_i by at most n·‖E‖/σ_min ≤ c·n²·u·κ(J_t) (c = 8);
     autograd's φ' = 1 − tanh² (or σ(1 − σ)) has a relative error 4u/|φ'| per unit
     (derivative_rounding_tolerance). Averaged over the T steps, plus 4u·|value| for the sum.
+
+    Records for LY1 (``record``) log(|difference| / tolerance): error_ratio evidence. A run
+    with a step where |φ'| ≤ 8u is outside the claim's hypotheses and is not recorded.
     """
     spectrum = spectrum_of(case)
     a, n = case.arrays, case.n
@@ -71,7 +80,12 @@ def check_sum_identity(case, log_det=mean_log_det):
         floor = 8.0 * n * n * EPS * singular[:, :1]
         with np.errstate(divide="ignore"):
             allowed = float(np.log(np.maximum(singular, floor)).sum(axis=1).mean())
-        assert measured == -math.inf or measured <= allowed + 4 * EPS * abs(allowed), (
+        slack = 4 * EPS * abs(allowed)
+        if record:
+            # −inf = −inf holds exactly; a finite sum is an error only above the floor's limit
+            excess = 0.0 if measured == -math.inf else max(measured - allowed, 0.0)
+            observe("LY1", _log_error_ratio(excess, slack), case.params(), violated=excess > slack)
+        assert measured == -math.inf or measured <= allowed + slack, (
             f"LY1: J_t singular but Σ exponents = {measured!r} > {allowed!r}; case: {describe(case)}")
         return 0.0
     with np.errstate(divide="ignore"):
@@ -79,6 +93,9 @@ def check_sum_identity(case, log_det=mean_log_det):
     per_step = 8.0 * n * n * EPS * condition
     tolerance = (per_step.sum() + phi_error) / case.T + 4 * EPS * (abs(expected) + n)
     difference = abs(measured - expected)
+    if record:
+        observe("LY1", _log_error_ratio(difference, tolerance), case.params(),
+                violated=difference > tolerance)
     assert difference <= tolerance, (
         f"LY1: Σ exponents = {measured!r} but mean log|det(diag φ'(a_t) W)| = {expected!r} "
         f"(|diff| {difference:.3g} > {tolerance:.3g}); case: {describe(case)}")
@@ -89,6 +106,7 @@ def check_sum_identity(case, log_det=mean_log_det):
 small_cases = rnn_cases(sizes=(1, 12), lengths=(1, 80))
 
 
+@pytest.mark.claim("LY1")
 @given(case=small_cases)
 def test_exponents_sum_to_mean_log_determinant(case):
     """LY1: the exponents sum to (1/T) Σ_t log|det(diag(φ'(a_t)) W)| to rounding."""
@@ -127,7 +145,7 @@ def _log_wedge_norms(singular, k):
     return logs[:k].sum(), logs[-k:].sum()
 
 
-def check_tied_linearisation(case, theory_exponents=log_abs_eigenvalues):
+def check_tied_linearisation(case, theory_exponents=log_abs_eigenvalues, record=True):
     """With J_t = W exactly, partial sums S_k of the column exponents (QR column order) obey,
     for W = V Λ V⁻¹ and the top-k eigenvalues [k] (a finite-T bound, not an asymptotic one):
 
@@ -136,6 +154,10 @@ def check_tied_linearisation(case, theory_exponents=log_abs_eigenvalues):
 
     because vol_k(W^T Q₀) = ‖∧ᵏV · ∧ᵏΛ^T · ∧ᵏ(V⁻¹Q₀)‖ and ∧ᵏΛ^T scales the [k] entry most.
     The window shrinks as 1/T. Plus rounding: each QR moves log vol_k by ≤ 8k·n·u·κ(W).
+
+    Records for LY2 (``record``) the largest distance outside the window over k as a share
+    of the window's width (≤ 0 inside, −½ at its middle), leaving out windows no wider than
+    their rounding (n = 1, or k = n with V⁻¹Q₀ well-conditioned, where the identity is exact).
     """
     W, T, n = case["W"], case["T"], case["n"]
     spectrum = theory.lyapunov_spectrum(W, "tanh", T=T)
@@ -145,12 +167,23 @@ def check_tied_linearisation(case, theory_exponents=log_abs_eigenvalues):
     sv_V = np.linalg.svd(case["V"], compute_uv=False)
     coefficients = np.linalg.solve(case["V"], spectrum.initial_basis)
     rounding = 8 * np.arange(1, n + 1) * n * EPS * np.linalg.cond(W) * (T + 1)
+    windows = []
     for k in range(1, n + 1):
         top_V, bottom_V = _log_wedge_norms(sv_V, k)
         sign, log_det = np.linalg.slogdet(coefficients[order[:k], :k])
         low = bottom_V + log_det - rounding[k - 1] if sign != 0 else -np.inf
         high = top_V - bottom_V + rounding[k - 1]  # ‖∧ᵏV⁻¹‖ = 1/σ_min(∧ᵏV)
-        gap = partial[k - 1] - expected[k - 1]
+        windows.append((low, partial[k - 1] - expected[k - 1], high))
+    if record:
+        share = [max(low - gap, gap - high) / (high - low)
+                 if high - low > 4 * rounding[k] and np.isfinite(low) else -math.inf
+                 for k, (low, gap, high) in enumerate(windows)]
+        k = int(np.argmax(share))
+        low, gap, high = windows[k]
+        observe("LY2", share[k], {"n": n, "T": T, "seed": case["seed"], "k": k + 1,
+                                  "gap_per_step": gap / T, "window_per_step": (high - low) / T},
+                violated=not all(low <= gap <= high for low, gap, high in windows))
+    for k, (low, gap, high) in enumerate(windows, start=1):
         assert low <= gap <= high, (
             f"LY2: T·(sum of the top {k} exponents) − T·Σ log|λ_i| = {gap:.6g} outside "
             f"[{low:.6g}, {high:.6g}] (T = {T}, n = {n}, exponents {np.sort(spectrum.exponents)}, "
@@ -158,6 +191,7 @@ def check_tied_linearisation(case, theory_exponents=log_abs_eigenvalues):
     return partial[-1] / T
 
 
+@pytest.mark.claim("LY2")
 @given(case=diagonalisable_cases())
 def test_zero_input_spectrum_tends_to_log_eigenvalue_moduli(case):
     """LY2: zero input, bias and h₀ under tanh (J_t = W): the spectrum is log|λ_i(W)| within a
@@ -173,17 +207,23 @@ def profile_slope(case):
     return case.profile.log_norms[0] / case.T
 
 
-def check_top_exponent_against_profile(case, slope=profile_slope):
+def check_top_exponent_against_profile(case, slope=profile_slope, record=True):
     """For the QR columns Q₀ = [q, …]: T·λ_top ≤ log σ₁(M) (each column's growth is a distance
     ≤ ‖M q_i‖ ≤ ‖M‖, M = ∂h_T/∂h_0) and T·λ_top ≥ log‖M q‖ ≥ log σ₁(M) + log|⟨q, v₁⟩|, v₁ the
     top right singular vector of M. So log|⟨q, v₁⟩|/T ≤ λ_top − slope ≤ 0: the derived
     tolerance, exact up to rounding (2·rounding_tolerance(T, n) for the two products, plus
     autograd's φ' error of each step, both divided by T).
+
+    Records for LY3 (``record``) the distance outside the window (nats/step; negative:
+    inside) and which end is nearer.
     """
     spectrum = spectrum_of(case)
     reference = slope(case)
     top = float(spectrum.exponents[0])
     if reference == -math.inf:
+        if record:
+            observe("LY3", -math.inf if top == -math.inf else math.inf,
+                    {**case.params(), "nearer_end": "both −∞"}, violated=top != -math.inf)
         assert top == -math.inf, f"LY3: ∂h_T/∂h_0 = 0 but the top exponent is {top!r}"
         return 0.0
     a = case.arrays
@@ -197,6 +237,11 @@ def check_top_exponent_against_profile(case, slope=profile_slope):
     low = reference + math.log(alignment) / case.T - rounding if alignment > 0 else -math.inf
     high = reference + rounding
     aim(-(high - top), "LY3: top exponent's distance below the slope")
+    if record:
+        nearer = "the slope" if high - top <= top - low else "the alignment end"
+        observe("LY3", max(top - high, low - top),
+                {**case.params(), "nearer_end": nearer, "top_minus_slope": top - reference},
+                violated=not low <= top <= high)
     assert low <= top <= high, (
         f"LY3: top exponent {top:.9g} outside [{low:.9g}, {high:.9g}] around the lag profile's "
         f"slope {reference:.9g} (alignment |⟨q, v₁⟩| = {alignment:.3g}); case: {describe(case)}")
@@ -207,6 +252,7 @@ def check_top_exponent_against_profile(case, slope=profile_slope):
 profile_cases = rnn_cases(sizes=(1, 10), lengths=(1, 60), log_target=(-2.0, 0.5), target_kinds=("norm",))
 
 
+@pytest.mark.claim("LY3")
 @given(case=profile_cases)
 def test_top_exponent_agrees_with_lag_profile_slope(case):
     """LY3: the top exponent lies between the lag profile's slope log‖∂h_T/∂h_0‖₂/T and that
@@ -222,21 +268,30 @@ def trajectory_rate(W, activation, preactivations):
                  / len(preactivations))
 
 
-def check_trajectory_bound(case, bound=trajectory_rate):
+def check_trajectory_bound(case, bound=trajectory_rate, record=True):
     """Every R_ii(t) is a distance ≤ ‖J_t q_i‖ ≤ ‖J_t‖₂ ≤ max_i|φ'(a_t,i)|·‖W‖₂, so every
     exponent is at most the mean log of that. Tolerance: autograd's φ' (4u/|φ'| per step,
-    the worst unit) and one product's rounding per step, divided by T."""
+    the worst unit) and one product's rounding per step, divided by T.
+
+    Records for LY4 (``record``) the top exponent minus the rate, in nats/step."""
     spectrum = spectrum_of(case)
     rate = bound(case.arrays["W"], case.activation, spectrum.preactivations)
     top = float(spectrum.exponents[0])
     if top == -math.inf:  # an exactly singular step (dead relu units): nothing to exceed
+        if record:
+            observe("LY4", -math.inf, case.params(), violated=False)
         return math.inf
     tolerance = (rounding_tolerance(case.T, case.n)
                  + derivative_rounding_tolerance(case.activation, spectrum.preactivations, "max")[0]
-                 ) / case.T + 4 * EPS * abs(rate)
+                 ) / case.T + (4 * EPS * abs(rate) if math.isfinite(rate) else 0.0)
     assert math.isfinite(top), f"LY4: top exponent {top!r}; case: {describe(case)}"
     aim(top - rate, "LY4: top exponent minus the trajectory rate")
-    assert top <= rate + tolerance, (
+    # A rate of −∞ (a step whose bound is 0) allows only top = −∞, handled above; an infinite
+    # tolerance (some max|φ'| ≤ 8u, which autograd may round to 0) lets any top pass.
+    allowed = -math.inf if rate == -math.inf else rate + tolerance
+    if record:
+        observe("LY4", top - rate, case.params(), violated=top > allowed)
+    assert top <= allowed, (
         f"LY4: top exponent {top:.9g} > trajectory rate {rate:.9g} + {tolerance:.3g}; "
         f"case: {describe(case)}")
     return rate - top
@@ -244,6 +299,7 @@ def check_trajectory_bound(case, bound=trajectory_rate):
 
 # A Jordan block with a large norm and a short run: transient growth makes the top exponent
 # approach the trajectory rate from below.
+@pytest.mark.claim("LY4")
 @example(case=RNNCase(n=6, T=3, family="jordan", activation="identity", target_kind="norm",
                       log_target_over_threshold=1.5, seed=7))
 @given(case=small_cases)
@@ -262,7 +318,7 @@ def untied_cases(draw):
     return dict(n=n, sigma=sigma, seed=seed, T=1000)
 
 
-def check_newman(case, exponent=theory.lyapunov_exponent_gaussian):
+def check_newman(case, exponent=theory.lyapunov_exponent_gaussian, record=True):
     """Untied W_t with N(0, σ²/n) entries, identity φ, zero input: the first QR column is the
     propagated vector, so T·(its mean log growth) = log‖W_T⋯W_1 q‖, a sum of T i.i.d. terms
     with mean λ₁ (Newman 1986) and variance ψ'(n/2)/4 each (theory.log_norm_moments_gaussian).
@@ -270,6 +326,8 @@ def check_newman(case, exponent=theory.lyapunov_exponent_gaussian):
     Tolerance: 5 standard deviations, a false-alarm probability of 5.7e-7 per example under
     the normal approximation of a 1000-term sum; an error of 7 standard deviations (≤ 0.25
     nats/step at n = 1, ≤ 0.06 at n = 8) is detected with probability ≥ 97.7 %.
+
+    Records for LY5 (``record``) |z| − 5, z the difference in standard deviations.
     """
     n, sigma, T = case["n"], case["sigma"], case["T"]
     rng = np.random.default_rng(case["seed"])
@@ -279,6 +337,10 @@ def check_newman(case, exponent=theory.lyapunov_exponent_gaussian):
     predicted = exponent(n, sigma)
     _, variance = theory.log_norm_moments_gaussian(n, T, sigma)
     tolerance = 5.0 * math.sqrt(variance) / T
+    if record:
+        z = (measured - predicted) / (tolerance / 5.0)
+        observe("LY5", abs(z) - 5.0, {**case, "z": z, "difference": measured - predicted},
+                violated=abs(z) > 5.0)
     assert abs(measured - predicted) <= tolerance, (
         f"LY5: measured top exponent {measured:.6g}, Newman's λ₁ = {predicted:.6g} "
         f"(|diff| {abs(measured - predicted):.3g} > {tolerance:.3g}); n = {n}, σ = {sigma}, "
@@ -286,6 +348,7 @@ def check_newman(case, exponent=theory.lyapunov_exponent_gaussian):
     return measured - predicted
 
 
+@pytest.mark.claim("LY5")
 @settings(max_examples=15)
 @given(case=untied_cases())
 def test_untied_gaussian_products_match_newman(case):

@@ -307,7 +307,13 @@ def _blocks(mode, W_hh):
 
 
 def _rms(values):
-    return float(np.sqrt(np.mean(np.square(values)))) if np.size(values) else 0.0
+    """Root mean square, scaled by the largest |value| so that squares of weights beyond
+    1e154 do not overflow (they are finite and a diagnosis reports them)."""
+    values = np.asarray(values, float)
+    scale = float(np.max(np.abs(values))) if values.size else 0.0
+    if scale == 0.0 or not math.isfinite(scale):
+        return scale
+    return scale * float(np.sqrt(np.mean(np.square(values / scale))))
 
 
 def _vanilla_prediction(mode, weights, inputs):

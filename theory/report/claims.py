@@ -6,9 +6,9 @@ that is not listed here is an error at collection time.
 
 The registry lists the claims in the one order the report, its tables and results.json
 use: the bounds (U, L), vanishing (V), the linear regime (LIN, R), the counterexample (X),
-the measurement (M), then mean field (MF), tied and untied products (TU), transient growth
-(K), saturation (S), bifurcations (B), gated cells (G, GRU) and clipping (C), then the
-motivating question Q1 … Q11. A new claim goes where it belongs in that order.
+the measurement (M), then mean field (MF), tied and untied products (TU), Lyapunov exponents (LY),
+transient growth (K), saturation (S), bifurcations (B), gated cells (G, GRU), clipping (C)
+and the diagnosis of torch models (D), then the motivating question Q1 … Q11. A new claim goes where it belongs in that order.
 
 Each claim declares its evidence (:mod:`theory.report.phrases`) next to its statement: what
 its recorded tightness means and how its numbers read as one phrase with units.
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Tuple
 
 from .phrases import (
+    ROUNDING_LEVEL,
     Evidence,
     agreement_accuracy_gap,
     bit_exact,
@@ -50,6 +51,15 @@ BENGIO_1994 = (
 )
 HOCHREITER_1991 = "Hochreiter (1991), Untersuchungen zu dynamischen neuronalen Netzen, TU München"
 HORN_JOHNSON = "Horn & Johnson (2013), Matrix Analysis, 2nd ed."
+BENETTIN_1980 = (
+    "Benettin, Galgani, Giorgilli & Strelcyn (1980), Lyapunov characteristic exponents for "
+    "smooth dynamical systems and for Hamiltonian systems; a method for computing all of them, "
+    "Meccanica 15, 9–30"
+)
+NEWMAN_1986 = (
+    "Newman (1986), The distribution of Lyapunov exponents: exact results for random "
+    "matrices, Commun. Math. Phys. 103, 121–126"
+)
 LE_2015 = (
     "Le, Jaitly & Hinton (2015), A simple way to initialize recurrent networks of "
     "rectified linear units, arXiv:1504.00941"
@@ -169,6 +179,57 @@ def _cell_path(o):
     """G2: the LSTM cell-path gradient and the RNN's at the last lag."""
     return (f"LSTM cell-path gradient {math.exp(case_value(o, 'cell_path')):.3g} where the RNN's "
             f"is {math.exp(case_value(o, 'rnn')):.2g}, in the case closest to the forget-gate bound")
+
+
+def _eigenvalue_window(o):
+    """LY2: the partial sum of exponents nearest an edge of its finite-T window."""
+    t, case = float(o.worst_tightness), o.worst_case or {}
+    if t == -math.inf:
+        return "every partial sum of the exponents equals that of log|λ_i(W)| to within rounding"
+    where = (f"k = {case.get('k')}, n = {case.get('n')}, T = {case.get('T')}; window "
+             f"{case_value(o, 'window_per_step'):.2g} nats/step wide")
+    if t > 0 or o.violations:
+        return f"a partial sum of exponents outside its window by {t:.0%} of its width ({where})"
+    return (f"every partial sum of exponents inside its finite-T window around Σ log|λ_i(W)|; "
+            f"closest {-t:.0%} of the width from an edge ({where})")
+
+
+def _profile_window(o):
+    """LY3: the top exponent nearest an end of the window below the lag profile's slope."""
+    t = float(o.worst_tightness)
+    end = (o.worst_case or {}).get("nearer_end", "an end")
+    if t > 0:
+        return f"the top exponent {t:.2g} nats/step outside the window, beyond {end}"
+    if -t <= ROUNDING_LEVEL:
+        return (f"the top exponent inside [slope + log|⟨q, v₁⟩|/T, slope] in every case; at {end} to "
+                f"within rounding ({-t:.2g} nats/step inside)")
+    return (f"the top exponent inside [slope + log|⟨q, v₁⟩|/T, slope] in every case; closest case "
+            f"{-t:.2g} nats/step inside, at {end}")
+
+
+def _below_trajectory_rate(o):
+    """LY4: the top exponent minus the trajectory rate, in nats/step."""
+    t = float(o.worst_tightness)
+    if t > 0 and o.violations:
+        return f"a top exponent {t:.2g} nats/step above the trajectory rate: a violation"
+    if abs(t) <= ROUNDING_LEVEL:
+        case = o.worst_case or {}
+        how = "exactly" if t == 0 else (f"to within rounding ({abs(t):.2g} nats/step "
+                                        f"{'above' if t > 0 else 'below'})")
+        return (f"every top exponent at most the trajectory rate, which is attained {how} "
+                f"(n = {case.get('n')}, T = {case.get('T')})")
+    if t > 0:
+        return (f"no top exponent above the trajectory rate by more than {t:.2g} nats/step, inside "
+                f"the test's tolerance for autograd's rounded φ'")
+    return f"every top exponent below the trajectory rate; closest case {-t:.2g} nats/step below"
+
+
+def _newman(o):
+    """LY5: |z| of the measured top exponent against Newman's λ₁."""
+    z = abs(case_value(o, "z"))
+    return (f"the top exponent within {z:.2f} standard deviations of Newman's λ₁ (threshold 5); "
+            f"there {abs(case_value(o, 'difference')):.2g} nats/step off (n = {case_value(o, 'n'):.0f}, "
+            f"σ = {case_value(o, 'sigma'):.2f}, T = {case_value(o, 'T'):.0f})")
 
 
 def _two_roles(o):
@@ -459,6 +520,132 @@ CLAIMS = _claims(
         area="tied vs untied",
     ),
     Claim(
+        id="LY1",
+        statement=(
+            "The Lyapunov exponents measured by the QR method sum to the mean log-determinant "
+            "of the step Jacobians, (1/T) Σ_t log|det(diag(φ'(a_t)) W)|."
+        ),
+        evidence=error_ratio("the exponents sum to the mean log|det J_t|"),
+        hypotheses=(
+            "vanilla RNN h_t = φ(W h_{t−1} + U x_t + b), any W, inputs, bias and h_0; all n "
+            "exponents; no step with |φ'| ≤ 8u (where autograd's φ' may round to 0)"
+        ),
+        references=(
+            BENETTIN_1980 + " (the QR method: Σ_i log|R_ii| = log|det J_t| since Q is orthogonal)",
+            (
+                "Engelken, Wolf & Abbott (2023), Lyapunov spectra of chaotic recurrent neural "
+                "networks, Phys. Rev. Research 5, 043044, §II (Σλ_i as the phase-space "
+                "contraction rate)"
+            ),
+        ),
+        theory=("theory.lyapunov_spectrum", "theory.activation"),
+        tests=("tests/test_lyapunov_spectrum.py::test_exponents_sum_to_mean_log_determinant",),
+        area="Lyapunov exponents",
+        notes=(
+            "log|det W| by numpy.linalg.slogdet; the allowance is 8n²u·κ(J_t) per step plus "
+            "autograd's φ' rounding; meta: tests/test_meta_diagnose.py::test_sum_identity_catches"
+        ),
+    ),
+    Claim(
+        id="LY2",
+        statement=(
+            "With zero input, bias and h_0 under tanh (J_t = W = VΛV⁻¹), the partial sums of the "
+            "measured exponents lie within O(log κ(V))/T of those of log|λ_i(W)|."
+        ),
+        evidence=custom("the largest distance of a partial sum outside its window, as a share of "
+                        "the window's width", _eigenvalue_window),
+        hypotheses=(
+            "W diagonalizable with real eigenvalues (tested with |λ| ∈ [0.3, 3], random signs, "
+            "a non-normal V), zero input, bias and h_0, φ = tanh"
+        ),
+        references=(
+            BENETTIN_1980,
+            HORN_JOHNSON + ", Cor. 5.6.14 (Gelfand's formula)",
+            (
+                "Vogt et al. (2022), On Lyapunov exponents for RNNs: understanding information "
+                "propagation using dynamical systems tools, Front. Appl. Math. Stat. 8, §2"
+            ),
+        ),
+        theory=("theory.lyapunov_spectrum",),
+        tests=(
+            "tests/test_lyapunov_spectrum.py::test_zero_input_spectrum_tends_to_log_eigenvalue_moduli",
+        ),
+        area="Lyapunov exponents",
+        notes=(
+            "log|λ_i| by numpy.linalg.eig, the window from the singular values of ∧ᵏV; meta: "
+            "test_tied_linearisation_catches (singular values for eigenvalue moduli; eigenvalues "
+            "ordered by value)"
+        ),
+    ),
+    Claim(
+        id="LY3",
+        statement=(
+            "The top measured exponent lies between log‖∂h_T/∂h_0‖₂/T (the lag profile's slope "
+            "over the run) and that slope plus log|⟨q, v₁⟩|/T, q the first start vector and v₁ "
+            "the top right singular vector of ∂h_T/∂h_0."
+        ),
+        evidence=custom("the distance of the top exponent outside the window, in nats/step",
+                        _profile_window),
+        hypotheses=(
+            "vanilla RNN, any W, inputs, bias and h_0; in the test T ≤ 60 and γ‖W‖₂ ≤ e^(0.5) (so "
+            "that ∂h_T/∂h_0 is formed without renormalisation for v₁)"
+        ),
+        references=(
+            BENETTIN_1980 + " (‖Mq‖ ≤ ‖M‖ and ‖Mq‖ ≥ σ₁|⟨q, v₁⟩|)",
+            (
+                "Oseledets (1968), A multiplicative ergodic theorem, Trans. Moscow Math. Soc. 19 "
+                "(both ends tend to λ₁)"
+            ),
+        ),
+        theory=("theory.lyapunov_spectrum", "theory.lag_profile", "theory.measured_jacobian"),
+        tests=("tests/test_lyapunov_spectrum.py::test_top_exponent_agrees_with_lag_profile_slope",),
+        area="Lyapunov exponents",
+        notes="meta: test_profile_slope_catches_a_priori_rate",
+    ),
+    Claim(
+        id="LY4",
+        statement=(
+            "The top Lyapunov exponent is at most the run's mean log(max_i|φ'(a_t,i)|·‖W‖₂), "
+            "the per-step rate of the trajectory bound U2."
+        ),
+        evidence=custom("the top exponent minus the trajectory rate, in nats/step", _below_trajectory_rate),
+        hypotheses="vanilla RNN, any W, inputs, bias and h_0",
+        references=(PASCANU_2013 + ", eq. 5 and §3.1",),
+        theory=("theory.lyapunov_spectrum", "theory.log_trajectory_upper_bound"),
+        tests=("tests/test_lyapunov_spectrum.py::test_top_exponent_below_trajectory_rate",),
+        area="Lyapunov exponents",
+        notes="meta: test_top_exponent_bound_catches (ρ(W) for ‖W‖₂; min φ' for max φ')",
+    ),
+    Claim(
+        id="LY5",
+        statement=(
+            "For untied W_t with i.i.d. N(0, σ²/n) entries, identity φ and zero input, the top "
+            "exponent equals Newman's λ₁ = log σ + ½[ψ(n/2) + log(2/n)] within 5 standard "
+            "deviations of its exact sampling law."
+        ),
+        evidence=custom("|z| of the top exponent against Newman's λ₁, minus 5", _newman),
+        hypotheses=(
+            "n ≤ 8, σ ∈ [0.5, 2], T = 1000; sampling variance ψ'(n/2)/(4T); false-alarm probability 5.7e-7 per example (normal "
+            "approximation of a 1000-term sum); an error of 7 standard deviations (≤ 0.25 "
+            "nats/step at n = 1, ≤ 0.06 at n = 8) is detected with probability ≥ 97.7 %"
+        ),
+        references=(
+            NEWMAN_1986,
+            (
+                "Cohen & Newman (1984), The stability of large random matrices and their "
+                "products, Ann. Probab. 12(2)"
+            ),
+        ),
+        theory=(
+            "theory.lyapunov_spectrum",
+            "theory.lyapunov_exponent_gaussian",
+            "theory.log_norm_moments_gaussian",
+        ),
+        tests=("tests/test_lyapunov_spectrum.py::test_untied_gaussian_products_match_newman",),
+        area="Lyapunov exponents",
+        notes="meta: test_newman_catches_mean_square_rate (log σ for λ₁)",
+    ),
+    Claim(
         id="K1",
         statement=(
             "Kreiss matrix theorem: K(W) ≤ sup_k ‖W^k‖₂ ≤ e·n·K(W), K(W) = sup_{|z|>1} (|z| − "
@@ -663,6 +850,90 @@ CLAIMS = _claims(
         theory=("theory.gated.clipped_gradient_norm",),
         tests=("tests/test_clipping.py::test_clipping_rescales_to_threshold_and_keeps_direction",),
         area="clipping",
+    ),
+    Claim(
+        id="D1",
+        statement=(
+            "For every layer and direction of a torch.nn.RNN (tanh, relu), LSTM or GRU, the lag "
+            "profile that theory.diagnose measures at lag T equals log‖∂s_T/∂s_0‖₂ of the fused "
+            "module, differentiated with respect to its initial state (s = h, or (h, c) for the "
+            "LSTM)."
+        ),
+        evidence=error_ratio("every layer's log‖∂s_T/∂s_0‖₂ equals the fused module's"),
+        hypotheses=(
+            "any cell type, 1–2 layers, bidirectional or not, batch_first either way, sizes ≤ 6, "
+            "T ≤ 25, weights PyTorch's initialisation × 0.3–3"
+        ),
+        references=(
+            (
+                "Werbos (1990), Backpropagation through time: what it does and how to do it, "
+                "Proc. IEEE 78(10)"
+            ),
+            "PyTorch documentation, torch.nn.RNN, torch.nn.LSTM, torch.nn.GRU (the cells)",
+        ),
+        theory=("theory.diagnose",),
+        tests=("tests/test_diagnose.py::test_profile_matches_fused_module",),
+        area="diagnosis",
+        notes="meta: tests/test_meta_diagnose.py::test_fused_cross_check_catches_an_off_by_one_lag",
+    ),
+    Claim(
+        id="D2",
+        statement=(
+            "For every layer and direction of a torch RNN, LSTM or GRU, the measured "
+            "log‖∂s_T/∂s_{T−ℓ}‖₂ is below the theory's trajectory bound at every lag, and the top "
+            "Lyapunov exponent below the bound's mean rate over the averaged steps."
+        ),
+        evidence=upper_bound("the layer's trajectory bound"),
+        hypotheses=(
+            "as D1; bounds: vanilla log_trajectory_upper_bound, LSTM lstm_log_jacobian_bound, GRU "
+            "ℓ·log(1 + δ) with δ from gru_jacobian_deviation_bound"
+        ),
+        references=(
+            PASCANU_2013 + ", eq. 5",
+            "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)",
+            "Gers, Schmidhuber & Cummins (2000), Learning to forget, Neural Computation 12(10)",
+            "Cho et al. (2014), EMNLP",
+            HORN_JOHNSON + ", §5.6",
+        ),
+        theory=(
+            "theory.diagnose",
+            "theory.log_trajectory_upper_bound",
+            "theory.gated.lstm_log_jacobian_bound",
+            "theory.gated.gru_jacobian_deviation_bound",
+        ),
+        tests=("tests/test_diagnose.py::test_profile_and_exponents_below_trajectory_bound",),
+        area="diagnosis",
+        notes=(
+            "meta: test_layer_trajectory_bound_catches (ρ for ‖·‖ in the vanilla bound; 'gates "
+            "never amplify' for LSTM and GRU)"
+        ),
+    ),
+    Claim(
+        id="D3",
+        statement=(
+            "For a one-layer vanilla torch.nn.RNN, log‖∂y_T/∂x_k‖₂ measured through the fused "
+            "module is below the theory's input-sensitivity trajectory bound at every position k."
+        ),
+        evidence=upper_bound("the input-sensitivity trajectory bound"),
+        hypotheses="one-layer torch.nn.RNN, tanh or relu, unidirectional; sizes and weights as D1",
+        references=(PASCANU_2013 + ", eq. 5", BENGIO_1994 + ", §III"),
+        theory=("theory.diagnose", "theory.log_input_sensitivity_trajectory_bound"),
+        tests=("tests/test_diagnose.py::test_input_sensitivity_below_bound",),
+        area="diagnosis",
+        notes="meta: test_input_sensitivity_catches_radius_for_norm",
+    ),
+    Claim(
+        id="D4",
+        statement=(
+            "Without inputs, theory.diagnose reports for every layer and gate block exactly "
+            "theory.spectral_norm and theory.spectral_radius, and for vanilla layers theory.regime."
+        ),
+        evidence=bit_exact("every reported spectral norm, spectral radius and regime is the theory's"),
+        hypotheses="any torch.nn.RNN, LSTM or GRU as in D1",
+        references=(HORN_JOHNSON + ", §5.6",),
+        theory=("theory.diagnose", "theory.spectral_norm", "theory.spectral_radius", "theory.regime"),
+        tests=("tests/test_diagnose.py::test_weights_only_report_uses_the_theory",),
+        area="diagnosis",
     ),
     Claim(
         id="Q1",

@@ -29,6 +29,7 @@ _MATH = {
     "Θ": r"\Theta ", "∇": r"\nabla ", "∝": r"\propto ", "≪": r"\ll ", "≫": r"\gg ",
     "∘": r"\circ ", "⊗": r"\otimes ", "√": r"\surd ", "∩": r"\cap ", "∪": r"\cup ",
     "⊙": r"\odot ", "∑": r"\sum ", "∏": r"\prod ", "∀": r"\forall ", "±": r"\pm ",
+    "⟨": r"\langle ", "⟩": r"\rangle ",
 }
 _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿᵀ", "0123456789-+nT"))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₋₊", "0123456789-+"))
