@@ -32,15 +32,7 @@ from .._validation import as_finite_array, as_lags
 from ..activations import activation as _activation
 from ..regime import regime as _regime
 from ..spectra import min_singular_value, spectral_norm, spectral_radius
-from .jacobians import (
-    _HUGE,
-    _TINY,
-    _capped_segment_length,
-    _neumaier_add,
-    _run_forward,
-    _segment_products,
-    _torch,
-)
+from .jacobians import _log_norm_sweep, _run_forward, _torch
 from .lyapunov import initial_basis, qr_log_growth, segments, step_jacobians
 
 __all__ = ["Diagnosis", "LayerDiagnosis", "diagnose", "model_from_state_dict"]
@@ -381,39 +373,6 @@ def _gated_prediction(mode, weights, inputs):
 
 # --- what autograd measures ----------------------------------------------------------------
 
-def _log_norm_profile(run, x, states, segment_length=64):
-    """log‖∂s_T/∂s_k‖₂ for k = 0..T by the backward sweep of theory.lag_profile (segments of
-    one batched backward pass, renormalised between segments), here on the flat state of any
-    cell. lag_profile's own loop is bound to the vanilla recurrence, hence this loop."""
-    torch = run.torch
-    T, d = x.shape[0], states.shape[1]
-    log_norms = np.empty(T + 1)
-    log_norms[T] = 0.0
-    carried = torch.eye(d, dtype=torch.float64)
-    cap = _capped_segment_length(segment_length, d)
-    log_scale, compensation, end, length = 0.0, 0.0, T, cap
-    while end > 0:
-        start = max(0, end - length)
-        products = _segment_products(run, x, states, start, end, carried)
-        norms = torch.linalg.matrix_norm(products, ord=2).numpy()
-        out_of_range = ~np.isfinite(norms) | (norms > _HUGE) | (norms < _TINY)
-        if out_of_range.any() and end - start > 1:
-            length = max(1, (end - start) // 2)
-            continue
-        if not np.isfinite(norms).all():
-            raise ValueError(f"a single step's Jacobian overflows float64 at step t = {end}")
-        with np.errstate(divide="ignore"):
-            log_norms[start:end] = (log_scale + np.log(norms)) + compensation
-        head = float(norms[0])
-        if head == 0.0:
-            log_norms[:start] = -np.inf
-            break
-        carried = products[0] / head
-        log_scale, compensation = _neumaier_add(log_scale, compensation, math.log(head))
-        end, length = start, min(cap, 2 * length)
-    return log_norms
-
-
 def _saturation(mode, weights, inputs, states):
     """Fraction of (step, unit) pairs whose derivative is below SATURATION_LEVEL of its max."""
     n = weights["weight_hh"].shape[1]
@@ -465,7 +424,7 @@ def _measure_sequence(mode, weights, inputs, warmup):
     x = torch.as_tensor(inputs, dtype=torch.float64)
     d = (2 if mode == "LSTM" else 1) * run.n
     states, pre = _run_forward(run, x, torch.zeros(d, dtype=torch.float64))
-    profile = _log_norm_profile(run, x, states)
+    profile = _log_norm_sweep(run, x, states)
     T = inputs.shape[0]
     log_growth = np.empty((T, d))
     qr_log_growth(lambda s, e: step_jacobians(run.step, x, states, s, e),

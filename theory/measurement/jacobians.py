@@ -265,6 +265,55 @@ def _neumaier_add(total, compensation, value):
     return new, compensation
 
 
+def _log_norm_sweep(rec, x, states, segment_length=64, *, device=None):
+    """log‖∂s_T/∂s_k‖₂ for k = 0..T by one backward sweep over the run, in log space.
+
+    The sweep of :func:`lag_profile`, shared with :func:`theory.diagnose` (whose ``rec`` is
+    any cell with the same ``_segment_products`` interface, the state s its flat state):
+    segments of one batched backward pass, each product renormalised by the norm of the
+    segment's last one. A segment whose norms leave [_TINY, _HUGE] or are not finite is
+    recomputed at half length, so no non-finite product reaches the SVD; only a single step
+    whose Jacobian overflows float64 is refused.
+
+    Raises
+    ------
+    ValueError
+        A single step's Jacobian overflows float64.
+    """
+    torch = _torch()
+    T, d = x.shape[0], states.shape[1]
+    log_norms = np.empty(T + 1)
+    log_norms[T] = 0.0
+    carried = torch.eye(d, dtype=torch.float64, device=device)
+    segment_length = _capped_segment_length(segment_length, d)
+    # log_scale = log‖∂s_T/∂s_end‖₂ so far, summed with compensation (Neumaier) so that T/64
+    # additions do not add T/64 rounding errors of size u·|log_scale|.
+    log_scale, compensation, end, length = 0.0, 0.0, T, segment_length
+    while end > 0:
+        start = max(0, end - length)
+        products = _segment_products(rec, x, states, start, end, carried)
+        norms = _spectral_norms(products)
+        out_of_range = ~np.isfinite(norms) | (norms > _HUGE) | (norms < _TINY)
+        if out_of_range.any() and end - start > 1:
+            length = max(1, (end - start) // 2)
+            continue
+        if not np.isfinite(norms).all():
+            raise ValueError(
+                f"a single step's Jacobian overflows float64 at t = {end}; W is too large"
+            )
+        with np.errstate(divide="ignore"):
+            log_norms[start:end] = (log_scale + np.log(norms)) + compensation
+        head = float(norms[0])
+        if head == 0.0:
+            # ∂s_T/∂s_start is exactly zero, hence so is ∂s_T/∂s_k for every k < start.
+            log_norms[:start] = -np.inf
+            break
+        carried = products[0] / head
+        log_scale, compensation = _neumaier_add(log_scale, compensation, math.log(head))
+        end, length = start, min(segment_length, 2 * length)
+    return log_norms
+
+
 def lag_profile(
     W,
     activation,
@@ -347,36 +396,7 @@ def lag_profile(
     x = torch.as_tensor(inputs, dtype=torch.float64, device=device)
     states, pre = _run_forward(rec, x, torch.as_tensor(h0, dtype=torch.float64, device=device))
 
-    n = W.shape[0]
-    log_norms = np.empty(T + 1)
-    log_norms[T] = 0.0
-    carried = torch.eye(n, dtype=torch.float64, device=device)
-    segment_length = _capped_segment_length(segment_length, n)
-    # log_scale = log‖∂h_T/∂h_end‖₂ so far, summed with compensation (Neumaier) so that T/64
-    # additions do not add T/64 rounding errors of size u·|log_scale|.
-    log_scale, compensation, end, length = 0.0, 0.0, T, segment_length
-    while end > 0:
-        start = max(0, end - length)
-        products = _segment_products(rec, x, states, start, end, carried)
-        norms = _spectral_norms(products)
-        out_of_range = ~np.isfinite(norms) | (norms > _HUGE) | (norms < _TINY)
-        if out_of_range.any() and end - start > 1:
-            length = max(1, (end - start) // 2)
-            continue
-        if not np.isfinite(norms).all():
-            raise ValueError(
-                f"a single step's Jacobian overflows float64 at t = {end}; W is too large"
-            )
-        with np.errstate(divide="ignore"):
-            log_norms[start:end] = (log_scale + np.log(norms)) + compensation
-        head = float(norms[0])
-        if head == 0.0:
-            # ∂h_T/∂h_start is exactly zero, hence so is ∂h_T/∂h_k for every k < start.
-            log_norms[:start] = -np.inf
-            break
-        carried = products[0] / head
-        log_scale, compensation = _neumaier_add(log_scale, compensation, math.log(head))
-        end, length = start, min(segment_length, 2 * length)
+    log_norms = _log_norm_sweep(rec, x, states, segment_length, device=device)
     return LagProfile(
         log_norms=log_norms,
         preactivations=pre.cpu().numpy(),
