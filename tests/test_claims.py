@@ -141,7 +141,13 @@ def test_agreement_phrases_fall_back_to_the_means_without_per_seed_data():
         "lstm": {"accuracy": [[1.0] * 5, [1.0, 1.0, 0.95, 0.9, 0.6]]}}}}
     text = CLAIMS["Q7"].evidence.phrase(_observed("Q7", data=five))
     assert text.endswith("learned (≥ 0.9) in 1 of 5 vs 4 of 5 seeds"), text
-    assert CLAIMS["Q11"].evidence.phrase(_observed("Q11", data=five)).endswith("; 5 seeds")
+    # Q11's own case says how many seeds it compared (the data may come from another run)
+    assert CLAIMS["Q11"].evidence.phrase(_observed("Q11", data=five)).endswith("step 50); 1 seed")
+    case = {**OBSERVED["claims"]["Q11"]["worst_case"], "seeds": 5}
+    text = CLAIMS["Q11"].evidence.phrase(_observed("Q11", data=five, worst_case=case))
+    assert text == ("at D = 30 the largest RNN seed's gradient reaching the subject stayed at least 6.4 "
+                    "decades below the smallest LSTM seed's at every recorded training step (smallest gap "
+                    "at step 50); 5 seeds"), text
 
 
 @given(excess=st.floats(0.0, phrases.ROUNDING_LEVEL, exclude_min=True), sign=st.sampled_from([1, -1]),
@@ -176,9 +182,12 @@ def test_the_full_experiment_reads_its_longest_distance_seeds_separation_and_gra
     details = {"version": "full", "distances": distances, "seeds": 5, "per_seed": {
         "rnn": {"accuracy": [[1.0] * 5] * 6 + [[0.5, 0.52, 0.49, 0.55, 0.5]]},
         "lstm": {"accuracy": [[1.0] * 5] * 6 + [[1.0, 1.0, 0.5, 0.5, 1.0]]}}}
-    case = {"version": "full", "separated": [20, 30], "log10_subject_grad": [-1.0, -3.5, -12.25]}
+    # the case as tests/test_agreement.py records it: D → (LSTM seeds learned, RNN seeds at chance)
+    case = {"version": "full", "seeds": 5, "separated": {"20": [5, 4], "30": [5, 5], "45": [5, 5]},
+            "log10_subject_grad_fall_per_seed": [13.59, 13.52, 15.51, 17.78, 15.11]}
     text = CLAIMS["Q10"].evidence.phrase(Observed(1, 0, -0.2, case, {"agreement_accuracy": accuracy,
                                                                    "agreement_details": details}))
     assert text == ("RNN 0.51 vs LSTM 0.80 accuracy at D = 60; learned (≥ 0.9) in 0 of 5 vs 3 of 5 seeds; "
-                    "LSTM learned where the RNN did not at D = 20, 30; the RNN's gradient reaching the "
-                    "subject at initialisation fell 11.2 decades from D = 2 to D = 60"), text
+                    "every LSTM seed learned and no RNN seed did at D = 30, 45; also at D = 20 (1 exception "
+                    "in 10 runs); the RNN's gradient reaching the subject at initialisation fell 13.5–17.8 "
+                    "decades from D = 2 to D = 60 in every seed"), text
