@@ -36,12 +36,12 @@ DATA = Path(__file__).resolve().parent / "data"
 #: The full run the docs pages quote, trimmed to what the page reads.
 FULL_RUN = Path(__file__).resolve().parent.parent / "docs" / "data" / "results_full.json"
 
-PINNED = {"answer_results.json": "answer_page.md", "answer_results_full.json": "answer_page_full.md",
+PINNED = {"answer_results.json": "answer_page.md", "results_full.json": "answer_page_full.md",
           "answer_results_empty.json": "answer_page_empty.md"}
 
 
 def _path(name):
-    return FULL_RUN if name == "answer_results_full.json" else DATA / name
+    return FULL_RUN if name == FULL_RUN.name else DATA / name
 
 
 def _results(name="answer_results.json"):
@@ -91,7 +91,7 @@ def test_the_pinned_page_is_unchanged(results, page):
 
 
 def test_only_the_full_run_tests_the_learning_rate():
-    default, full = rendered(), rendered(name="answer_results_full.json")
+    default, full = rendered(), rendered(name="results_full.json")
     for phrase in ("Sensitivity to the recipe", "The full agreement experiment took"):
         assert phrase not in default and phrase in full, f"{phrase!r}: default {phrase in default}, full {phrase in full}"
 
