@@ -101,7 +101,8 @@ def fused_log_norm_to_initial_state(case, layer, direction, steps):
         final, start = h[slot], (h0,)
     grads = torch.autograd.grad(final, start, grad_outputs=torch.eye(B, dtype=torch.float64))
     jac = torch.cat([g[slot] for g in grads], dim=1)  # row i: e_iᵀ ∂s_T/∂s_0
-    return float(np.log(torch.linalg.matrix_norm(jac, ord=2).item()))
+    norm = torch.linalg.matrix_norm(jac, ord=2).item()
+    return math.log(norm) if norm > 0 else -math.inf  # a saturated run's Jacobian can be exactly 0
 
 
 def check_profile_against_fused_module(case, offset=0, record=True):
