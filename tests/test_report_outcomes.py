@@ -62,6 +62,15 @@ def test_the_last_falsifying_example_is_kept_and_E_prefixes_are_dropped():
     assert got["failure"] == text.rstrip(), got["failure"]
 
 
+def test_newer_hypothesis_heading_is_a_counterexample_too():
+    # Hypothesis 6.170 heads the case "Failing test case:" and ends with "You can reproduce this test case".
+    text = ("E       AssertionError: W differs\nE       Failing test case: test_b(\nE           n=1,\nE       )\n"
+            "E       \nE       You can reproduce this test case by temporarily adding @reproduce_failure('6.170.17', b'AX=')")
+    got = failure_details(text)
+    assert got["counterexample"] == "Failing test case: test_b(\n    n=1,\n)", got["counterexample"]
+    assert got["reproduce_failure"] == "@reproduce_failure('6.170.17', b'AX=')", got["reproduce_failure"]
+
+
 def test_a_counterexample_runs_to_the_end_of_the_text():
     got = failure_details("Falsifying example: f(\n    n=3,\n)")
     assert got["counterexample"] == "Falsifying example: f(\n    n=3,\n)", got

@@ -15,6 +15,9 @@ _BLOB = re.compile(r"@reproduce_failure\(\s*'[^']*'\s*,\s*b'[^']*'\s*\)")
 _PARAMS = re.compile(r"\[.*\]$")
 # the "[gw3] linux -- Python 3.11 /path/python" header xdist puts in failures: it names the
 # worker, which changes from run to run, so it is dropped to keep reports reproducible
+#: How Hypothesis heads the failing case it prints: "Falsifying example" (up to at least
+#: 6.155), "Failing test case" (6.170).
+COUNTEREXAMPLE_HEADINGS = ("Falsifying example", "Failing test case")
 _WORKER_HEADER = re.compile(r"^\[gw\d+\] .*\n?", re.MULTILINE)
 MAX_FAILURE_CHARS = 4000
 MAX_FAILURE_LINES = 60
@@ -47,7 +50,8 @@ def failure_details(text):
     -------
     dict
         ``failure`` (the text trimmed to its last lines), ``counterexample`` (the
-        "Falsifying example: ..." block Hypothesis prints, or None) and
+        "Falsifying example: ..." block Hypothesis prints, headed "Failing test case: ..." in
+        its newer releases, or None) and
         ``reproduce_failure`` (the ``@reproduce_failure(...)`` decorator line, or None).
     """
     text = _WORKER_HEADER.sub("", str(text or ""))
@@ -55,7 +59,7 @@ def failure_details(text):
     lines = [re.sub(r"^E\s{0,7}", "", line) for line in text.splitlines()]
     counterexample = None
     for i, line in enumerate(lines):
-        if line.lstrip().startswith("Falsifying example"):
+        if line.lstrip().startswith(COUNTEREXAMPLE_HEADINGS):
             block = []
             for follow in lines[i:]:
                 if not follow.strip() or follow.lstrip().startswith("You can reproduce"):
@@ -124,7 +128,7 @@ class OutcomeTally:
             text = _WORKER_HEADER.sub("", str(getattr(report, "longreprtext", "") or "")).strip()
             parts = [f"[{report.when}] " + text]
             for title, content in getattr(report, "sections", ()) or ():
-                if "reproduce_failure" in content or "Falsifying example" in content:
+                if "reproduce_failure" in content or any(h in content for h in COUNTEREXAMPLE_HEADINGS):
                     parts.append(f"--- {title} ---\n{content}")
             self._texts.setdefault(nodeid, []).extend(parts)
 
