@@ -188,13 +188,19 @@ def _check_transient(measured, lower, upper, case):
     )
 )
 @example({"family": "jordan", "n": 6, "radius": 0.8, "seed": 4})
+@example({"family": "jordan", "n": 7, "radius": 0.8125, "seed": 1})  # still above 1 at T = 250
 def test_linear_rnn_transient_growth_within_kreiss_bounds(case):
     W = build(case)
     assume(spectral_radius(W) < 0.86)
     lower, upper = log_kreiss_power_bounds(W)
     assume(lower > 0.05)  # non-normal enough for visible growth: K > 1.05
+    # Run until the transient has decayed below 1, so that the peak is inside the run: a
+    # Jordan-like W with ρ near 0.85 and n = 7 can still be above 1 at T = 250.
     T = 250
     measured = lag_profile(W, "identity", T=T).log_norms_by_lag  # autograd through the RNN
+    while measured[-1] >= 0.0 and T < 4000:
+        T *= 2
+        measured = lag_profile(W, "identity", T=T).log_norms_by_lag
     assert measured[-1] < 0.0, f"T = {T} too short for decay; {case}"
     tight = _check_transient(measured, lower, upper, case)
     observe("K3", tight, {**case, "log_K": lower, "peak": float(measured.max())})
