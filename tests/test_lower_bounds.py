@@ -50,11 +50,14 @@ def check_a_priori_lower_bound(case, lower=theory.log_lower_bound, radius=None, 
     lags = lags_by_k(case.T)
     bound = lower(case.W, case.activation, lags, radius=radius)
     measured = case.profile.log_norms
-    tightness = worst_tightness(bound, measured)
+    # A run that reaches the radius attains the bound; there autograd's φ' carries the same
+    # relative rounding 4u/|φ'| as in L1 (1e-6 at σ'(23) ≈ 1e-10).
+    allowance = derivative_rounding_tolerance(case.activation, case.profile.preactivations, "min")
+    tightness = worst_tightness(bound - allowance, measured)
     if record:
         finite_target(tightness, "L2 log(bound/measured)")
         observe("L2", tightness, case.params(), violated=tightness > rounding_tolerance(case.T, case.n))
-    assert_log_le(bound, measured, rounding_tolerance(lags, case.n), case, "L2 a-priori lower bound")
+    assert_log_le(bound, measured, rounding_tolerance(lags, case.n) + allowance, case, "L2 a-priori lower bound")
 
 
 @pytest.mark.claim("L1")
@@ -66,10 +69,20 @@ def test_trajectory_lower_bound(case):
     check_trajectory_lower_bound(case)
 
 
+#: W = 23 (n = 1), sigmoid, from rest: the third step's pre-activation sits at the reachable
+#: radius, so the run attains the L2 bound, and σ'(23) ≈ 1e-10 from autograd is off by 5e-7
+#: relative (found by the thorough profile).
+SIGMOID_AT_THE_RADIUS = RNNCase(
+    n=1, T=4, family="gaussian", activation="sigmoid", target_kind="norm",
+    log_target_over_threshold=1.75, input_dim=1, input_scale=0.0, bias_scale=0.0, h0_scale=0.0, seed=0,
+)
+
+
 @pytest.mark.claim("L2")
 @given(case=rnn_cases(activations=("tanh", "sigmoid", "identity")))
 @example(case=DIAGONAL_IDENTITY)
 @example(case=SIGMOID_SATURATING)
+@example(case=SIGMOID_AT_THE_RADIUS)
 def test_a_priori_lower_bound(case):
     """Claim L2: the a-priori lower bound from the reachable pre-activation radius holds."""
     check_a_priori_lower_bound(case)
