@@ -110,6 +110,10 @@ def _answer_keys():
     return answer_figures.available(ANSWER_RESULTS)
 
 
+def test_every_report_figure_has_a_payload_here():
+    assert set(SPECS) == set(PAYLOADS), f"figures {sorted(SPECS)} vs test payloads {sorted(PAYLOADS)}"
+
+
 @pytest.mark.parametrize("titles", [True, False], ids=["titles", "slides"])
 @pytest.mark.parametrize("key", sorted(PAYLOADS))
 def test_report_figure_meets_the_slide_standard(key, titles):
@@ -154,12 +158,15 @@ def _written(folder, name):
     assert ET.parse(svg).getroot().tag.endswith("svg"), f"{svg} is not an SVG"
 
 
-def test_draw_all_writes_png_and_svg(tmp_path):
-    # Two figures, one of each size: the files are written alike for all (every figure is
-    # drawn by the slide-standard tests above, and by test_report_render's draw_all test).
+def test_draw_all_writes_named_png_and_svg_and_skips_a_bad_payload(tmp_path):
+    # Two figures, one of each size, and one malformed payload: every figure's drawing is
+    # checked by the slide-standard tests above; this checks what draw_all adds.
     data = {key: PAYLOADS[key] for key in ("tied_untied", "gated_profiles")}
-    drawn, skipped = figures.draw_all(data, tmp_path, {"tied_untied": ["TU3"]}, titles=False)
-    assert set(drawn) == set(data), f"drawn {sorted(drawn)}, skipped {skipped}"
+    data["kreiss_transient"] = {"n": 8, "lags": [0, 1], "measured_log_norm": [0.0]}  # malformed
+    drawn, skipped = figures.draw_all(data, tmp_path, {"tied_untied": ["TU3"]})
+    assert set(drawn) == {"tied_untied", "gated_profiles"}, f"drawn {sorted(drawn)}, skipped {skipped}"
+    assert skipped["kreiss_transient"].startswith("malformed payload"), f"skipped: {skipped}"
+    assert not (tmp_path / "kreiss_transient.png").exists(), "a skipped figure left a file"
     for info in drawn.values():
         _written(tmp_path, info["name"])
     assert drawn["tied_untied"]["title"].startswith("Claim TU3: "), drawn["tied_untied"]["title"]

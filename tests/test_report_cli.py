@@ -19,7 +19,7 @@ import pytest
 
 from tests.assertions import assert_not_chained
 from tests.report_fixtures import synthetic_results
-from tests.test_report_render import PAYLOADS
+from tests.test_figures import PAYLOADS
 from theory.report import render as render_module
 from theory.report.__main__ import main
 from theory.report.build import numbers_view
