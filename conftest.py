@@ -4,15 +4,22 @@ import os
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["theory.report.plugin"]
 
-# Two torch processes with two threads each oversubscribe this 2-core machine (~100× slower):
-# xdist already gives one process per core.
-torch.set_num_threads(1)
-torch.set_default_dtype(torch.float64)
+
+def pytest_configure(config):
+    # An xdist controller runs no test, so it does not import torch: that import (~1.1 s) would
+    # delay the start of the workers.
+    if hasattr(config, "workerinput") or getattr(config.option, "dist", "no") == "no":
+        import torch
+
+        # Two torch processes with two threads each oversubscribe this 2-core machine (~100×
+        # slower): xdist already gives one process per core.
+        torch.set_num_threads(1)
+        torch.set_default_dtype(torch.float64)
+
 
 # too_slow: each example runs a real torch forward and backward pass of up to 300 steps;
 # generating the seed/sizes is fast, the example is not, and that is expected.

@@ -426,6 +426,12 @@ def test_collect_provenance_with_seed_workers_and_args(fake_machine, tmp_path):
         f"reproduce {got['reproduce']} differs from reproduce_commands {reproduce_commands(got)}")
 
 
+def test_collect_provenance_takes_the_test_processes_torch_threads(fake_machine, tmp_path):
+    # an xdist controller, which imports no torch, reports its workers' threads (fake_machine: 4)
+    got = [collect_provenance(tmp_path, torch_threads=t)["torch_threads"] for t in (1, 1.0, None)]
+    assert got == [1, 1, 4] and all(type(t) is int for t in got), f"torch_threads {got}, expected [1, 1, 4]"
+
+
 def test_collect_provenance_defaults(fake_machine, tmp_path):
     got = collect_provenance(str(tmp_path))
     checked = {key: got[key] for key in ("xdist_workers", "pytest_args", "hypothesis", "reproduce")}

@@ -25,7 +25,7 @@ from .build import build_results
 from .jsonsafe import encode
 from .merge import merge_collection, merge_data, merge_evidence
 from .outcomes import OutcomeTally
-from .provenance import collect_provenance
+from .provenance import _torch_threads, collect_provenance
 from .render import write_report
 from .writer import EXPERIMENTS
 from .scope import default_markexpr, run_scope
@@ -133,6 +133,7 @@ class ReportPlugin:
             "evidence": self.evidence_pairs,
             "data": self.data_pairs,
             "errors": self.errors,
+            "torch_threads": _torch_threads(),
         }
 
     # --- xdist controller ------------------------------------------------------------
@@ -218,6 +219,8 @@ class ReportPlugin:
             seed=cfg.getoption("hypothesis_seed", None),
             workers=self.workers,
             args=cfg.invocation_params.args,
+            torch_threads=max((t for out in self.worker_outputs if (t := out.get("torch_threads")) is not None),
+                              default=None),
         )
         from theory.report.claims import CLAIMS
 

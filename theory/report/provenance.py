@@ -86,7 +86,7 @@ def _torch_threads():
         return None
 
 
-def collect_provenance(root, *, seed=None, workers=0, args=()):
+def collect_provenance(root, *, seed=None, workers=0, args=(), torch_threads=None):
     """Everything needed to say where a result came from.
 
     Parameters
@@ -99,6 +99,10 @@ def collect_provenance(root, *, seed=None, workers=0, args=()):
         Number of xdist workers (0 for a run without xdist).
     args : sequence of str
         The pytest command-line arguments as invoked.
+    torch_threads : int, optional
+        The torch threads of the processes that ran the tests, where that is not this
+        process (an xdist controller runs none and need not import torch); by default this
+        process's own.
 
     Returns
     -------
@@ -117,7 +121,7 @@ def collect_provenance(root, *, seed=None, workers=0, args=()):
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
-        "torch_threads": _torch_threads(),
+        "torch_threads": _torch_threads() if torch_threads is None else int(torch_threads),
         "xdist_workers": int(workers),
         "hypothesis": hyp,
         "pytest_args": [str(a) for a in args],
