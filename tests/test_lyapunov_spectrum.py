@@ -393,6 +393,24 @@ def test_n_exponents_and_warmup():
     assert np.allclose(spectrum.exponents, np.log([3.0, 2.0]), atol=1e-9), spectrum.exponents
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "identity"])
+def test_untied_weights_that_repeat_one_matrix_reproduce_the_tied_run(activation):
+    """W_t = W at every step is the tied RNN: the untied autograd step gives the states,
+    pre-activations and per-step growth of the tied run (torch.nn.RNN and RNNCell for tanh
+    and relu), to rounding: the same sums in another order, over 12 contracting steps."""
+    rng = np.random.default_rng(7)
+    W = rng.standard_normal((4, 4)) * 0.3
+    kwargs = dict(inputs=rng.standard_normal((12, 2)), U=rng.standard_normal((4, 2)),
+                  b=rng.standard_normal(4), h0=rng.standard_normal(4))
+    tied = theory.lyapunov_spectrum(W, activation, **kwargs)
+    untied = theory.lyapunov_spectrum(np.broadcast_to(W, (12, 4, 4)), activation, **kwargs)
+    assert untied.module == "autograd step", untied.module
+    for name in ("states", "preactivations", "log_growth", "exponents"):
+        got, expected = getattr(untied, name), getattr(tied, name)
+        assert np.allclose(got, expected, rtol=1e-12, atol=1e-12), (
+            f"{activation}: untied {name} differs from tied by {np.max(np.abs(got - expected)):.3g}")
+
+
 def test_dead_relu_units_give_minus_infinity_not_nan():
     W = np.array([[1.0, 0.0], [0.0, 1.0]])
     spectrum = theory.lyapunov_spectrum(W, "relu", T=5, h0=np.array([1.0, -1.0]), warmup=1)
@@ -411,7 +429,14 @@ def test_dead_relu_units_give_minus_infinity_not_nan():
     (dict(W=np.ones((3, 2, 3)), activation="tanh"), "untied W"),
     (dict(W=np.ones((3, 2, 2)), activation="tanh", T=4), "does not match"),
     (dict(W=np.full((2, 2), np.nan), activation="tanh", T=3), "finite"),
-    (dict(W=1e200 * np.eye(2), activation="identity", T=3, h0=np.ones(2)), "overflowed float64 at step"),
+    (dict(W=1e200 * np.eye(2), activation="identity", T=3, h0=np.ones(2)), "overflowed float64 at step t = 2 "),
+    (dict(W=np.full((3, 2, 2), np.nan), activation="tanh"), "^W must have finite entries"),
+    (dict(W=np.ones((3, 2, 2)), activation="tanh", T=-1), "^T must be non-negative"),
+    (dict(W=np.ones((0, 2, 2)), activation="tanh"), "at least one matrix"),
+    (dict(W=np.ones((3, 2, 2)), activation="tanh", inputs=np.ones((4, 1)), U=np.ones((2, 1))),
+     r"^len\(inputs\) = 4 does not match the 3 matrices"),
+    (dict(W=np.stack([1e200 * np.eye(2)] * 3), activation="identity", h0=np.ones(2)),
+     "overflowed float64 at step t = 2 "),
 ])
 def test_bad_input_raises_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -232,6 +232,9 @@ def _measure_everything():
         "measured_jacobian k < T": theory.measured_jacobian(W, "tanh", 5, **kwargs),
         "measured_jacobian k = T": theory.measured_jacobian(W, "tanh", 20, **kwargs),
         "fused": np.array([theory.fused_rnn_log_norm_h0(W, "tanh", **kwargs)]),
+        "lyapunov_spectrum tanh": theory.lyapunov_spectrum(W, "tanh", **kwargs).log_growth,
+        "lyapunov_spectrum untied sigmoid": theory.lyapunov_spectrum(
+            np.stack([W * (1.0 + 0.1 * t) for t in range(20)]), "sigmoid", **kwargs).log_growth,
         "mean_field_rate_sweep": theory.mean_field_rate_sweep(
             [0.8, 1.6], 16, sigma_b=0.2, sigma_u=0.3, burn_in=5, lags=10, seed=4),
     }

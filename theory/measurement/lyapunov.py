@@ -136,6 +136,8 @@ def segments(T, d, length=_JACOBIAN_SEGMENT):
 def _untied_prepare(W, phi, T, inputs, U, b, h0):
     """Validate a (T, n, n) stack of per-step recurrent matrices and the other arguments."""
     W = as_finite_array(W, "W", ndim=3)
+    if W.shape[0] == 0:
+        raise ValueError(f"untied W needs at least one matrix (one per step), got shape {W.shape}")
     if W.shape[1] != W.shape[2] or W.shape[1] == 0:
         raise ValueError(f"untied W must have shape (T, n, n) with n ≥ 1, got {W.shape}")
     if T is not None and int(as_lags(T, "T")) != W.shape[0]:
@@ -155,7 +157,7 @@ class _UntiedRecurrence:
     def __init__(self, W, phi, U, b):
         torch = _torch()
         self.torch = torch
-        self.W = torch.as_tensor(W, dtype=torch.float64)
+        self.W = torch.tensor(W, dtype=torch.float64)  # a copy: W may be a read-only view
         self.U = torch.as_tensor(U, dtype=torch.float64)
         self.b = torch.as_tensor(b, dtype=torch.float64)
         self.fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}.get(
