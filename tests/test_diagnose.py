@@ -442,3 +442,44 @@ def test_bad_weights_and_options():
         model_from_state_dict(torch.nn.GRU(1, 2).state_dict(), nonlinearity="relu")
     with pytest.raises(ValueError, match="not n, 3n or 4n"):
         model_from_state_dict({"weight_hh_l0": torch.zeros(5, 2), "weight_ih_l0": torch.zeros(5, 1)})
+
+
+def _rounded(value, digits=6):
+    """``value`` with every float rounded to ``digits`` significant digits (BLAS and CPU may
+    change the last bits of a measured number, not its first six digits)."""
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v, digits) for v in value]
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    return value
+
+
+def _golden_diagnoses():
+    """Three fixed models: a bidirectional 2-layer LSTM on inputs, a relu RNN with zero
+    recurrent weights (a lag profile of −∞ and exponents of −∞), and a GRU by its weights only."""
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    relu = torch.nn.RNN(2, 3, nonlinearity="relu")
+    with torch.no_grad():
+        relu.weight_hh_l0.zero_()
+    gru = torch.nn.GRU(2, 3)
+    x = np.random.default_rng(0).standard_normal((12, 3))
+    return {"lstm": theory.diagnose(lstm, x),
+            "relu_zero_W": theory.diagnose(relu, np.random.default_rng(1).standard_normal((6, 2))),
+            "gru_weights_only": theory.diagnose(gru)}
+
+
+def test_table_and_dict_against_golden_files():
+    """What ``print(diagnosis)`` and ``to_dict()`` show, for three fixed models (the wall time
+    set to 1.25 s, floats in the JSON to 6 digits). Regenerate with UPDATE_GOLDEN=1 and review."""
+    import dataclasses
+    import json
+
+    from tests.report_fixtures import assert_golden
+
+    diagnoses = {name: dataclasses.replace(d, seconds=1.25) for name, d in _golden_diagnoses().items()}
+    assert_golden("diagnose_tables.txt", "".join(f"== {name}\n{d}\n\n" for name, d in diagnoses.items()))
+    as_json = {name: _rounded(d.to_dict()) for name, d in diagnoses.items()}
+    assert_golden("diagnose_dicts.json", json.dumps(as_json, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
