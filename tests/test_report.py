@@ -303,20 +303,3 @@ def test_numbers_view_leaves_out_provenance_timings_and_data():
     r = synthetic_results()
     view = numbers_view(r)
     assert set(view) == set(r) - {"provenance", "timings", "data"}, f"numbers view keys: {sorted(view)}"
-
-
-def test_report_writes_keep_the_experiments_folder(tmp_path):
-    """A full report replaces reports/ but keeps reports/experiments/ (slow runs' results)."""
-    from theory.report.writer import EXPERIMENTS
-
-    target = tmp_path / "reports"
-
-    def fill(folder):
-        (folder / "REPORT.md").write_text("new\n", encoding="utf-8")
-
-    atomic_dir(target, fill)
-    (target / EXPERIMENTS).mkdir()
-    (target / EXPERIMENTS / "agreement_full.json").write_text("{}", encoding="utf-8")
-    atomic_dir(target, fill, carry=(EXPERIMENTS,))
-    kept = target / EXPERIMENTS / "agreement_full.json"
-    assert kept.exists(), f"{kept} was dropped by a report write: {sorted(p.name for p in target.iterdir())}"
