@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["render", "draw_figures", "NOT_MEASURED"]
+__all__ = ["render", "FIGURES", "NOT_MEASURED"]
 
 NOT_MEASURED = "not measured in this run"
+#: The page's figures: key → file stem (drawn by :mod:`theory.report.answer_figures`).
 FIGURES = {
     "agreement": "motivating_agreement_accuracy",
     "lag_terms": "motivating_lag_terms",
@@ -731,33 +732,3 @@ def _narrow_gaps(training, steps, distances, acc):
         "has fitted the task, carries a small loss and hence a small gradient of its own; the "
         "claim (Q11) is about the longest distance."
     )
-
-
-
-# --------------------------------------------------------------------------------------
-# Figures (matplotlib, in theory.report.answer_figures; drawn by the command line next to the page)
-# --------------------------------------------------------------------------------------
-
-
-def draw_figures(results, directory):
-    """Draw the page's figures that have data into ``directory``; return key → file name.
-
-    Parameters
-    ----------
-    results : dict
-    directory : str or Path
-
-    Returns
-    -------
-    dict
-        ``{"agreement" | "lag_terms" | "input_sensitivity" | "training": "<name>.png"}`` for
-        the drawn ones.
-
-    Notes
-    -----
-    The drawing lives in :func:`theory.report.answer_figures.draw_figures`, imported when
-    called so that rendering the page's text needs no matplotlib.
-    """
-    from .answer_figures import draw_figures as draw
-
-    return draw(results, directory)
