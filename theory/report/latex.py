@@ -8,8 +8,6 @@ registry's order, leaving out claims the run did not run.
 
 from __future__ import annotations
 
-from .numbers import status_label
-
 __all__ = ["to_latex", "render_latex", "render_slide_table", "ARTICLE_PACKAGES", "SLIDE_PACKAGES"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}",
@@ -167,7 +165,7 @@ def _cited(results):
 
 
 def _status(c):
-    label = status_label(c.status)
+    label = c.status.upper()
     return "\\textbf{" + label + "}" if c.status == "failed" else label
 
 
