@@ -19,7 +19,7 @@ from theory.report.build import claim_status
 from theory.report.jsonsafe import canonical, decode, encode
 from theory.report.merge import merge_collection, merge_data, merge_evidence
 from theory.report.outcomes import base_nodeid, failure_details, final_outcome
-from theory.report.scope import default_markexpr, run_scope
+from theory.report.outcomes import default_markexpr, run_scope
 from theory.report.writer import MARKER, atomic_dir
 
 

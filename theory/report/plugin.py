@@ -24,10 +24,9 @@ from . import evidence
 from .build import build_results
 from .jsonsafe import encode
 from .merge import merge_collection, merge_data, merge_evidence
-from .outcomes import OutcomeTally
+from .outcomes import OutcomeTally, default_markexpr, run_scope
 from .provenance import collect_provenance
 from .render import write_report
-from .scope import default_markexpr, run_scope
 
 __all__ = ["ReportPlugin"]
 
