@@ -25,7 +25,7 @@ _MATH = {
     "χ": r"\chi ", "ψ": r"\psi ", "ξ": r"\xi ", "ζ": r"\zeta ", "ν": r"\nu ", "π": r"\pi ",
     "Γ": r"\Gamma ", "Δ": r"\Delta ", "Ω": r"\Omega ", "Φ": r"\Phi ", "Ψ": r"\Psi ",
     "Θ": r"\Theta ", "∇": r"\nabla ", "∝": r"\propto ", "≪": r"\ll ", "≫": r"\gg ",
-    "∘": r"\circ ", "⊗": r"\otimes ", "√": r"\surd ", "∩": r"\cap ", "∪": r"\cup ",
+    "∘": r"\circ ", "⊗": r"\otimes ", "∩": r"\cap ", "∪": r"\cup ",
     "⊙": r"\odot ", "∑": r"\sum ", "∏": r"\prod ", "∀": r"\forall ", "±": r"\pm ",
     "⟨": r"\langle ", "⟩": r"\rangle ",
 }
