@@ -123,11 +123,11 @@ def _figure(figures, key, caption):
     return f"\n![{caption}]({path})\n\n*Figure: {caption}*\n"
 
 
-def _plural(count, noun, plural=None):
+def _plural(count, noun):
     """'1 seed', '5 seeds', '? seeds' for an unknown count."""
     if not _finite(count):
-        return f"? {plural or noun + 's'}"
-    return f"{int(count)} {noun if count == 1 else (plural or noun + 's')}"
+        return f"? {noun}s"
+    return f"{int(count)} {noun if count == 1 else noun + 's'}"
 
 
 def _distance_set(distances):
