@@ -7,11 +7,9 @@ import re
 import shlex
 from pathlib import Path
 
-__all__ = ["OutcomeTally", "final_outcome", "failure_details", "base_nodeid", "RAN", "NOT_RAN",
+__all__ = ["OutcomeTally", "final_outcome", "failure_details", "base_nodeid", "NOT_RAN",
            "default_markexpr", "run_scope"]
 
-#: Outcomes of a test that was executed (its body ran or was skipped while running).
-RAN = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 #: States of a linked test that did not run in this session.
 NOT_RAN = ("deselected", "not run", "not collected")
 
