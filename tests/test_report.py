@@ -19,7 +19,7 @@ from theory.report.build import claim_status
 from theory.report.jsonsafe import canonical, decode, encode
 from theory.report.merge import merge_collection, merge_data, merge_evidence
 from theory.report.outcomes import base_nodeid, failure_details, final_outcome
-from theory.report.scope import default_markexpr, run_scope
+from theory.report.outcomes import default_markexpr, run_scope
 from theory.report.writer import MARKER, atomic_dir
 
 
@@ -303,20 +303,3 @@ def test_numbers_view_leaves_out_provenance_timings_and_data():
     r = synthetic_results()
     view = numbers_view(r)
     assert set(view) == set(r) - {"provenance", "timings", "data"}, f"numbers view keys: {sorted(view)}"
-
-
-def test_report_writes_keep_the_experiments_folder(tmp_path):
-    """A full report replaces reports/ but keeps reports/experiments/ (slow runs' results)."""
-    from theory.report.writer import EXPERIMENTS
-
-    target = tmp_path / "reports"
-
-    def fill(folder):
-        (folder / "REPORT.md").write_text("new\n", encoding="utf-8")
-
-    atomic_dir(target, fill)
-    (target / EXPERIMENTS).mkdir()
-    (target / EXPERIMENTS / "agreement_full.json").write_text("{}", encoding="utf-8")
-    atomic_dir(target, fill, carry=(EXPERIMENTS,))
-    kept = target / EXPERIMENTS / "agreement_full.json"
-    assert kept.exists(), f"{kept} was dropped by a report write: {sorted(p.name for p in target.iterdir())}"

@@ -172,27 +172,28 @@ def test_write_report_validates_first_writes_utf8_and_keeps_only_carried_entries
     log = write_report(results, "r")
     assert log["target"] == tmp_path.resolve() / "r" and listing(tmp_path / "r") == REPORT_FILES, log
     assert "‖" in (tmp_path / "r" / "REPORT.md").read_bytes().decode("utf-8")
-    for name in ("partial", "experiments"):
-        (tmp_path / "r" / name).mkdir()
+    (tmp_path / "r" / "partial").mkdir()
+    (tmp_path / "r" / "partial" / "REPORT.md").write_text("partial", encoding="utf-8")
     write_report(results, "r", carry=("partial",))
-    assert listing(tmp_path / "r") == sorted(REPORT_FILES + ["partial"]), listing(tmp_path / "r")
+    assert (tmp_path / "r" / "partial" / "REPORT.md").read_text(encoding="utf-8") == "partial"
+    write_report(results, "r")
+    assert listing(tmp_path / "r") == REPORT_FILES, listing(tmp_path / "r")
 
 
 # ------------------------------------------------------------------------------ the CLI
 
-def test_main_rerenders_the_folder_of_the_results_carrying_partial_and_experiments(tmp_path, capsys):
+def test_main_rerenders_the_folder_of_the_results_carrying_partial(tmp_path, capsys):
     report = tmp_path / "rep"
     write_report(synthetic_results(data_pairs=[]), report)
     (report / "partial").mkdir()
-    (report / "experiments").mkdir()
-    (report / "experiments" / "long.json").write_text("[1]", encoding="utf-8")
+    (report / "partial" / "results.json").write_text("[1]", encoding="utf-8")
     (report / "REPORT.md").unlink()
     status, out, err = run_main(capsys, report / "results.json")
     assert (status, err) == (0, ""), (status, err)
     assert out.splitlines()[0] == (f"wrote {report.resolve()}: REPORT.md, claims.tex, ANSWER.md, results.json, "
                                    f"0 figure(s) (PNG and SVG)"), out
     assert f"  figure critical_line not drawn: {NO_DATA}" in out.splitlines(), out
-    assert listing(report) == sorted(REPORT_FILES + ["experiments", "experiments/long.json", "partial"])
+    assert listing(report) == sorted(REPORT_FILES + ["partial", "partial/results.json"])
 
 
 def test_main_out_writes_elsewhere_and_refuses_a_folder_of_foreign_files(tmp_path, capsys):

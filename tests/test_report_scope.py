@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from theory.report.scope import default_markexpr, run_scope
+from theory.report.outcomes import default_markexpr, run_scope
 
 # --- default_markexpr -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from theory.report import writer
-from theory.report.writer import EXPERIMENTS, MANAGED, MARKER, atomic_dir, check_target
+from theory.report.writer import MANAGED, MARKER, atomic_dir, check_target
 
 MARKER_TEXT = "written by rnn-gradient-theory (theory.report)\n"
 ADVICE = "choose another folder (pytest --report-dir, or python -m theory.report --out)"
@@ -38,10 +38,10 @@ def _tree(folder):
 
 
 def test_constants():
-    got = (MARKER, EXPERIMENTS, MANAGED)
-    expected = (".theory-report", "experiments",
+    got = (MARKER, MANAGED)
+    expected = (".theory-report",
                 frozenset({"results.json", "REPORT.md", "claims.tex", "ANSWER.md", "figures",
-                           "partial", "experiments", ".theory-report"}))
+                           "partial", ".theory-report"}))
     assert got == expected, f"writer constants {got}, expected {expected}"
 
 
@@ -78,7 +78,7 @@ def test_check_target_accepts_a_full_report_folder_with_leftovers(tmp_path):
     target.mkdir()
     for name in ("results.json", "REPORT.md", "claims.tex", "ANSWER.md", MARKER):
         (target / name).write_text("x")
-    for name in ("figures", "partial", "experiments", ".partial.tmp-abc123", ".partial.old-xyz_9"):
+    for name in ("figures", "partial", ".partial.tmp-abc123", ".partial.old-xyz_9"):
         (target / name).mkdir()
     got = check_target(target)
     assert got is None, f"a report folder with nested-write leftovers was refused: {_names(target)}"
@@ -189,27 +189,27 @@ def test_atomic_dir_carries_files_and_folders_of_the_old_target(tmp_path):
     def first(folder):
         (folder / "REPORT.md").write_text("old report")
         (folder / "ANSWER.md").write_text("old answer")
-        (folder / "experiments").mkdir()
-        (folder / "experiments" / "agreement_full.json").write_text("{}")
-        (folder / "experiments" / "deep").mkdir()
-        (folder / "experiments" / "deep" / "x.txt").write_text("x")
+        (folder / "partial").mkdir()
+        (folder / "partial" / "results.json").write_text("{}")
+        (folder / "partial" / "deep").mkdir()
+        (folder / "partial" / "deep" / "x.txt").write_text("x")
 
     def second(folder):
         (folder / "REPORT.md").write_text("new report")
         (folder / "results.json").write_text("new")
 
     atomic_dir(target, first)
-    atomic_dir(target, second, carry=("experiments", "ANSWER.md", "REPORT.md", "partial", "claims.tex"))
+    atomic_dir(target, second, carry=("ANSWER.md", "REPORT.md", "partial", "claims.tex"))
     expected = {"ANSWER.md": "old answer", "REPORT.md": "new report", "results.json": "new",
-                MARKER: MARKER_TEXT, "experiments": "<dir>", "experiments/agreement_full.json": "{}",
-                "experiments/deep": "<dir>", "experiments/deep/x.txt": "x"}
+                MARKER: MARKER_TEXT, "partial": "<dir>", "partial/results.json": "{}",
+                "partial/deep": "<dir>", "partial/deep/x.txt": "x"}
     got = _tree(target)
     assert got == expected, f"carried folder\n {got}\n expected\n {expected}"
     assert _names(tmp_path) == ["reports"], f"left next to the report: {_names(tmp_path)}"
 
 
 def test_atomic_dir_carry_without_an_old_target(tmp_path):
-    target = atomic_dir(tmp_path / "reports", _write("results.json", "{}"), carry=("partial", EXPERIMENTS))
+    target = atomic_dir(tmp_path / "reports", _write("results.json", "{}"), carry=("partial", "figures"))
     got = _tree(target)
     assert got == {"results.json": "{}", MARKER: MARKER_TEXT}, f"first write with carry: {got}"
 

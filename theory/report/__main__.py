@@ -22,7 +22,6 @@ from .build import numbers_view
 from .document import load_results
 from .latex import SLIDE_MAX_CLAIMS, render_latex, render_slide_table
 from .render import draw_slides, render_answer, write_report
-from .writer import EXPERIMENTS
 
 PROG = "python -m theory.report"
 
@@ -84,7 +83,7 @@ def _parts(args, results):
 
 def _folder(args, results):
     out = Path(args.out) if args.out else Path(args.results).resolve().parent
-    log = write_report(results, out, carry=("partial", EXPERIMENTS))
+    log = write_report(results, out, carry=("partial",))
     said = [f"wrote {log['target']}: REPORT.md, claims.tex, ANSWER.md, results.json, "
             f"{len(log['figures'])} figure(s) (PNG and SVG)"]
     said += [f"  figure {key} not drawn: {reason}" for key, reason in log["skipped"].items()]

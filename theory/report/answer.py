@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["render", "draw_figures", "NOT_MEASURED"]
+from .phrases import LEARNED_ACCURACY as LEARNED
+
+__all__ = ["render", "FIGURES", "NOT_MEASURED"]
 
 NOT_MEASURED = "not measured in this run"
+#: The page's figures: key → file stem (drawn by :mod:`theory.report.answer_figures`).
 FIGURES = {
     "agreement": "motivating_agreement_accuracy",
     "lag_terms": "motivating_lag_terms",
@@ -104,8 +107,6 @@ def _status_line(claims, ids, unit="example"):
 # The page
 # --------------------------------------------------------------------------------------
 
-#: A seed has learned the agreement at or above this accuracy (as in the experiment).
-LEARNED = 0.9
 #: Decades below the LSTM's that the RNN's subject gradient must stay at every step (Q11).
 TRAINING_GAP_DECADES = 3.0
 #: One full run (the slow experiment included), then the page from its results.json.
@@ -122,11 +123,11 @@ def _figure(figures, key, caption):
     return f"\n![{caption}]({path})\n\n*Figure: {caption}*\n"
 
 
-def _plural(count, noun, plural=None):
+def _plural(count, noun):
     """'1 seed', '5 seeds', '? seeds' for an unknown count."""
     if not _finite(count):
-        return f"? {plural or noun + 's'}"
-    return f"{int(count)} {noun if count == 1 else (plural or noun + 's')}"
+        return f"? {noun}s"
+    return f"{int(count)} {noun if count == 1 else noun + 's'}"
 
 
 def _distance_set(distances):
@@ -731,33 +732,3 @@ def _narrow_gaps(training, steps, distances, acc):
         "has fitted the task, carries a small loss and hence a small gradient of its own; the "
         "claim (Q11) is about the longest distance."
     )
-
-
-
-# --------------------------------------------------------------------------------------
-# Figures (matplotlib, in theory.report.answer_figures; drawn by the command line next to the page)
-# --------------------------------------------------------------------------------------
-
-
-def draw_figures(results, directory):
-    """Draw the page's figures that have data into ``directory``; return key → file name.
-
-    Parameters
-    ----------
-    results : dict
-    directory : str or Path
-
-    Returns
-    -------
-    dict
-        ``{"agreement" | "lag_terms" | "input_sensitivity" | "training": "<name>.png"}`` for
-        the drawn ones.
-
-    Notes
-    -----
-    The drawing lives in :func:`theory.report.answer_figures.draw_figures`, imported when
-    called so that rendering the page's text needs no matplotlib.
-    """
-    from .answer_figures import draw_figures as draw
-
-    return draw(results, directory)

@@ -1,4 +1,4 @@
-"""The answer page's figures, drawn next to the page by ``python -m theory.report.answer``.
+"""The answer page's figures, drawn next to the page (``python -m theory.report --answer``).
 
 Drawing only: every number plotted is read from the results' data payloads, as the page's
 text reads them. The agreement figures are the report's own (:mod:`theory.report.figures`);
@@ -12,21 +12,23 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
-
 
 from . import figures, style
 from .style import BLACK, GREEN, GREY
 
 __all__ = ["FIGURES", "available", "compose", "draw_figures"]
 
-#: Figure key → file stem (the PNG is ``<stem>.png``, the SVG ``<stem>.svg``).
+#: Figure key → file stem, as :data:`theory.report.answer.FIGURES` (the page links these
+#: names; this module does not import the page).
 FIGURES = {
     "agreement": "motivating_agreement_accuracy",
     "lag_terms": "motivating_lag_terms",
     "input_sensitivity": "motivating_input_sensitivity",
     "training": "motivating_agreement_training",
 }
+
 
 # The two network cases of the per-lag figures, one colour each: the agreement RNN as
 # initialised, and the same RNN with W rescaled so that γ‖W‖₂ < 1.
@@ -46,11 +48,6 @@ def _fmt(x, digits=3):
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
         return "?"
     return f"{x:.{digits}g}"
-
-
-def _series(case, key, length):
-    """``case[key]`` as a float array of ``length`` values (NaN where not finite)."""
-    return figures._arr(case, key, length)
 
 
 def _cases(payload, norm_key):
@@ -80,10 +77,10 @@ def draw_lag_terms(fig, lag):
     cases = _cases(lag, "q")
     for case, _, colour in cases:
         lags = figures._arr(case, "lags")
-        left.plot(lags, _series(case, "log10_term_norms", lags.size), "o-", color=colour, markersize=3)
-        left.plot(lags, _series(case, "log10_bound", lags.size), "--", color=colour)
-        right.plot(lags, _series(case, "tail_share", lags.size), "o-", color=colour, markersize=3)
-        right.plot(lags, _series(case, "tail_share_bound", lags.size), "--", color=colour)
+        left.plot(lags, figures._arr(case, "log10_term_norms", lags.size), "o-", color=colour, markersize=3)
+        left.plot(lags, figures._arr(case, "log10_bound", lags.size), "--", color=colour)
+        right.plot(lags, figures._arr(case, "tail_share", lags.size), "o-", color=colour, markersize=3)
+        right.plot(lags, figures._arr(case, "tail_share_bound", lags.size), "--", color=colour)
     left.set_xlabel(r"lag $\ell = T - k$")
     left.set_ylabel(r"$\log_{10}\|G_{T-\ell}\|_F$")
     left.set_ylim(bottom=max(left.get_ylim()[0], -25))
@@ -104,10 +101,10 @@ def draw_input_sensitivity(fig, sens):
     reference = False
     for case, _, colour in cases:
         lags = figures._arr(case, "lags")
-        ax.plot(lags, _series(case, "log10_measured", lags.size), "o-", color=colour, markersize=3)
-        ax.plot(lags, _series(case, "log10_bound", lags.size), "--", color=colour)
+        ax.plot(lags, figures._arr(case, "log10_measured", lags.size), "o-", color=colour, markersize=3)
+        ax.plot(lags, figures._arr(case, "log10_bound", lags.size), "--", color=colour)
         if case.get("log10_rho_reference"):
-            ax.plot(lags, _series(case, "log10_rho_reference", lags.size), ":", color=colour, linewidth=1.6)
+            ax.plot(lags, figures._arr(case, "log10_rho_reference", lags.size), ":", color=colour, linewidth=1.6)
             reference = True
     ax.set_xlabel(r"lag $\ell = T - k$ (the subject is at $\ell = D + 1$)")
     ax.set_ylabel(r"$\log_{10}\|\partial L_T/\partial x_k\|$")
@@ -120,26 +117,23 @@ def draw_input_sensitivity(fig, sens):
         style.subtitle(ax, f"sensitivity of the verb's loss to the input at step k, D = {_fmt(sens['distance'])}")
 
 
-def _agreement_payload(results):
-    """The report figure's payload, with the details (confidence, per-seed) filled in."""
-    spec = next(s for s in figures.FIGURES if s.key == "agreement_accuracy")
-    return spec, figures.payload_for(spec, results["data"])
+def _page_spec(report_key, page_key, title=None):
+    """The report's figure of ``report_key`` under the page's file name (and its own title)."""
+    spec = next(s for s in figures.FIGURES if s.key == report_key)
+    return replace(spec, name=FIGURES[page_key], title=title or spec.title)
 
 
-#: key → (data key, claim IDs for the heading, heading, draw(fig, payload), size).
-_DRAWINGS = {
-    "agreement": ("agreement_accuracy", ("Q7", "Q8", "Q10"),
-                  "Accuracy falls with subject–verb distance as the gradient reaching the subject vanishes",
-                  figures.draw_agreement, style.TALL),
-    "lag_terms": ("bptt_lag_shares", ("Q5",),
-                  "The per-lag terms of the weight gradient shrink with the lag, below their bound",
-                  draw_lag_terms, style.TALL),
-    "input_sensitivity": ("input_sensitivity", ("Q6",),
-                          "The verb's loss is least sensitive to the earliest inputs, within the bound",
-                          draw_input_sensitivity, style.TALL),
-    "training": ("agreement_training", ("Q11",),
-                 "During training the RNN's gradient at the subject stays vanished; the LSTM's does not",
-                 figures.draw_agreement_training, style.SIZE),
+#: key → (the figure, the claim IDs its heading names).
+_SPECS = {
+    "agreement": (_page_spec("agreement_accuracy", "agreement", "Accuracy falls with subject–verb distance "
+                             "as the gradient reaching the subject vanishes"), ("Q7", "Q8", "Q10")),
+    "lag_terms": (figures.FigureSpec("bptt_lag_shares", FIGURES["lag_terms"],
+                                     "The per-lag terms of the weight gradient shrink with the lag, below their bound",
+                                     draw_lag_terms, size=style.TALL), ("Q5",)),
+    "input_sensitivity": (figures.FigureSpec("input_sensitivity", FIGURES["input_sensitivity"],
+                                             "The verb's loss is least sensitive to the earliest inputs, within the bound",
+                                             draw_input_sensitivity, size=style.TALL), ("Q6",)),
+    "training": (_page_spec("agreement_training", "training"), ("Q11",)),
 }
 
 
@@ -155,11 +149,19 @@ def _ready(key, payload):
 def available(results):
     """The keys of :data:`FIGURES` whose data ``results`` holds, in drawing order."""
     keys = []
-    for key, (data_key, *_) in _DRAWINGS.items():
-        payload = _payload(results, data_key)
+    for key, (spec, _) in _SPECS.items():
+        payload = _payload(results, spec.key)
         if payload is not None and _ready(key, payload):
             keys.append(key)
     return keys
+
+
+def _checked(key, results):
+    """(spec, payload, claim IDs) of figure ``key``; ``ValueError`` when ``results`` has no data for it."""
+    if key not in available(results):
+        raise ValueError(f"no data for the answer figure {key!r}")
+    spec, claim_ids = _SPECS[key]
+    return spec, figures.payload_for(spec, results["data"]), claim_ids
 
 
 @contextlib.contextmanager
@@ -184,14 +186,8 @@ def compose(key, results, *, titles=True):
     ValueError
         If ``key`` has no data in ``results`` or its payload is malformed.
     """
-    if key not in available(results):
-        raise ValueError(f"no data for the answer figure {key!r}")
-    data_key, claim_ids, heading, draw, size = _DRAWINGS[key]
-    payload = _agreement_payload(results)[1] if key == "agreement" else _payload(results, data_key)
-    with style.drawing(size if titles else style.SLIDE) as fig:
-        draw(fig, payload)
-        if titles:
-            style.title(fig, figures.title_text(heading, claim_ids))
+    spec, payload, claim_ids = _checked(key, results)
+    with figures.compose(spec, payload, claim_ids, titles=titles) as fig:
         yield fig
 
 
@@ -219,15 +215,12 @@ def draw_figures(results, directory, *, titles=True):
     directory.mkdir(parents=True, exist_ok=True)
     drawn = {}
     for key in available(results):
-        stem = directory / FIGURES[key]
+        spec, payload, claim_ids = _checked(key, results)
         try:
-            with compose(key, results, titles=titles) as fig:
-                style.save(fig, stem)
+            figures.draw_one(spec, payload, directory / spec.name, claim_ids, titles=titles)
         except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the page
-            for suffix in (".png", ".svg"):
-                stem.with_suffix(suffix).unlink(missing_ok=True)
-            warnings.warn(f"answer figure {key!r} not drawn: malformed {_DRAWINGS[key][0]!r} payload: {exc}",
+            warnings.warn(f"answer figure {key!r} not drawn: malformed {spec.key!r} payload: {exc}",
                           stacklevel=2)
             continue
-        drawn[key] = stem.with_suffix(".png").name
+        drawn[key] = f"{spec.name}.png"
     return drawn

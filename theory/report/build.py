@@ -7,6 +7,8 @@ session; the tests feed it synthetic inputs.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .jsonsafe import decode, encode
 from .merge import tightness_value
 from .outcomes import NOT_RAN, base_nodeid
@@ -45,9 +47,7 @@ def claim_status(states, *, partial):
         or not run while others ran).
     reason : str
     """
-    counts = {}
-    for s in states:
-        counts[s] = counts.get(s, 0) + 1
+    counts = Counter(states)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     if counts.get("failed", 0) + counts.get("error", 0):
         return "failed", f"linked tests: {summary}"
@@ -149,9 +149,7 @@ def _claim_entry(c, tests, ev, figures, data, partial, warnings):
 
 
 def _run_record(run, collection, outcomes, partial):
-    counts = {}
-    for rec in outcomes.values():
-        counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
+    counts = Counter(rec["outcome"] for rec in outcomes.values())
     exit_status = int(run.get("exit_status", 0))
     deselected = set(collection.get("deselected", ()))
     # a claim fails only through a failed or erroring test, which the outcome counts include

@@ -60,6 +60,10 @@ NEWMAN_1986 = (
     "Newman (1986), The distribution of Lyapunov exponents: exact results for random "
     "matrices, Commun. Math. Phys. 103, 121–126"
 )
+HOCHREITER_1997 = "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)"
+GERS_2000 = "Gers, Schmidhuber & Cummins (2000), Learning to forget, Neural Computation 12(10)"
+SCHOENHOLZ_2017 = "Schoenholz et al. (2017), Deep information propagation, ICLR"
+TREFETHEN_EMBREE = "Trefethen & Embree (2005), Spectra and Pseudospectra"
 LE_2015 = (
     "Le, Jaitly & Hinton (2015), A simple way to initialize recurrent networks of "
     "rectified linear units, arXiv:1504.00941"
@@ -353,7 +357,7 @@ CLAIMS = _claims(
         hypotheses="linear RNN, W diagonalizable",
         references=(
             HORN_JOHNSON + ", Cor. 5.6.14",
-            "Trefethen & Embree (2005), Spectra and Pseudospectra, Ch. 16",
+            TREFETHEN_EMBREE + ", Ch. 16",
         ),
         theory=("theory.log_eigenvector_condition", "theory.spectral_radius"),
         tests=("tests/test_linear_regime.py::test_gelfand_rate",),
@@ -424,7 +428,7 @@ CLAIMS = _claims(
                 "Poole et al. (2016), Exponential expressivity in deep neural networks through "
                 "transient chaos, NeurIPS, eqs. 3–4, 7"
             ),
-            "Schoenholz et al. (2017), Deep information propagation, ICLR, eqs. 3, 5, 9",
+            SCHOENHOLZ_2017 + ", eqs. 3, 5, 9",
             (
                 "Chen, Pennington & Schoenholz (2018), Dynamical isometry and a mean field "
                 "theory of RNNs, ICML, §3"
@@ -445,7 +449,7 @@ CLAIMS = _claims(
         ),
         evidence=custom("the measured rate on the wrong side of 0, in nats/step", _rate_sign),
         hypotheses="tanh RNN, n ∈ {64, 128, 256}, σ_b ≤ 1, σ_u ∈ [0.3, 1]",
-        references=("Schoenholz et al. (2017), Deep information propagation, ICLR, §3",),
+        references=(SCHOENHOLZ_2017 + ", §3",),
         theory=("theory.mean_field.mean_field",),
         tests=("tests/test_mean_field.py::test_sign_of_rate_predicted_outside_margin",),
         area="mean field",
@@ -458,7 +462,7 @@ CLAIMS = _claims(
         ),
         evidence=custom("log10(quadrature error / 1e-10)", _quadrature_error, counts="cases"),
         hypotheses="φ = tanh or sigmoid, q ≤ 300",
-        references=("Schoenholz et al. (2017), Deep information propagation, ICLR, Fig. 1",),
+        references=(SCHOENHOLZ_2017 + ", Fig. 1",),
         theory=("theory.mean_field.gaussian_expectation", "theory.mean_field.critical_sigma_w"),
         tests=(
             "tests/test_mean_field.py::test_gauss_hermite_accurate_to_1e_10",
@@ -654,7 +658,7 @@ CLAIMS = _claims(
         evidence=upper_bound("the nearer Kreiss bound"),
         hypotheses="W real square with ρ(W) < 1",
         references=(
-            "Trefethen & Embree (2005), Spectra and Pseudospectra, Thm. 18.1",
+            TREFETHEN_EMBREE + ", Thm. 18.1",
             "Spijker (1991), BIT 31 (the constant e·n)",
         ),
         theory=("theory.kreiss.kreiss_constant", "theory.kreiss.log_kreiss_power_bounds"),
@@ -666,7 +670,7 @@ CLAIMS = _claims(
         statement="A normal W with ρ(W) < 1 has K(W) = 1 and no transient growth: ‖W^k‖₂ = ρ(W)^k.",
         evidence=within_tolerance("‖W^k‖₂ = ρ(W)^k to within rounding", "in log‖·‖"),
         hypotheses="W normal (W Wᵀ = Wᵀ W), ρ(W) < 1",
-        references=("Trefethen & Embree (2005), Spectra and Pseudospectra, §16",),
+        references=(TREFETHEN_EMBREE + ", §16",),
         theory=("theory.kreiss.kreiss_constant",),
         tests=("tests/test_transient_growth.py::test_normal_matrix_has_no_transient_growth",),
         area="transient growth",
@@ -679,7 +683,7 @@ CLAIMS = _claims(
         ),
         evidence=upper_bound("the nearer Kreiss bound"),
         hypotheses="linear RNN, W non-normal, ρ(W) < 1, K(W) > 1",
-        references=("Trefethen & Embree (2005), Spectra and Pseudospectra, Thm. 18.1",),
+        references=(TREFETHEN_EMBREE + ", Thm. 18.1",),
         theory=("theory.kreiss.log_kreiss_power_bounds",),
         tests=(
             (
@@ -777,11 +781,8 @@ CLAIMS = _claims(
         evidence=within_tolerance("∂c_t/∂c_(t−1) = diag(f_t) to within rounding"),
         hypotheses="torch.nn.LSTMCell / torch.nn.LSTM, any weights, inputs and states",
         references=(
-            "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)",
-            (
-                "Gers, Schmidhuber & Cummins (2000), Learning to forget, Neural Computation "
-                "12(10)"
-            ),
+            HOCHREITER_1997,
+            GERS_2000,
         ),
         theory=("theory.gated.lstm_gates", "theory.gated.lstm_cell_path_log_norm"),
         tests=("tests/test_gated_cells.py::test_cell_jacobian_is_diag_forget_gate",),
@@ -890,8 +891,8 @@ CLAIMS = _claims(
         ),
         references=(
             PASCANU_2013 + ", eq. 5",
-            "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)",
-            "Gers, Schmidhuber & Cummins (2000), Learning to forget, Neural Computation 12(10)",
+            HOCHREITER_1997,
+            GERS_2000,
             "Cho et al. (2014), EMNLP",
             HORN_JOHNSON + ", §5.6",
         ),
@@ -1065,7 +1066,7 @@ CLAIMS = _claims(
         ),
         references=(
             BENGIO_1994,
-            "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)",
+            HOCHREITER_1997,
             (
                 "Linzen, Dupoux & Goldberg (2016), Assessing the ability of LSTMs to learn "
                 "syntax-sensitive dependencies, TACL 4"
@@ -1129,7 +1130,7 @@ CLAIMS = _claims(
         ),
         references=(
             BENGIO_1994,
-            "Hochreiter & Schmidhuber (1997), Long short-term memory, Neural Computation 9(8)",
+            HOCHREITER_1997,
             "Linzen, Dupoux & Goldberg (2016), TACL 4",
         ),
         theory=(

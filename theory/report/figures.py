@@ -680,10 +680,16 @@ def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
     Raises
     ------
     ValueError
-        If the payload is malformed (missing key, wrong length, not numeric).
+        If the payload is malformed (missing key, wrong length, not numeric); no file of
+        the figure is left behind.
     """
-    with compose(spec, payload, claim_ids, titles=titles) as fig:
-        return style.save(fig, path_stem)
+    try:
+        with compose(spec, payload, claim_ids, titles=titles) as fig:
+            return style.save(fig, path_stem)
+    except Exception:
+        for suffix in (".png", ".svg"):
+            Path(path_stem).with_suffix(suffix).unlink(missing_ok=True)
+        raise
 
 
 def draw_all(data, folder, claims_for_key=None, *, titles=True):
@@ -721,8 +727,6 @@ def draw_all(data, folder, claims_for_key=None, *, titles=True):
         try:
             draw_one(spec, payload_for(spec, data), folder / spec.name, ids, titles=titles)
         except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the report
-            for suffix in (".png", ".svg"):
-                (folder / spec.name).with_suffix(suffix).unlink(missing_ok=True)
             skipped[spec.key] = f"malformed payload: {type(exc).__name__}: {exc}"
             continue
         drawn[spec.key] = {"name": spec.name, "title": title_text(spec.title, ids),

@@ -8,8 +8,6 @@ registry's order, leaving out claims the run did not run.
 
 from __future__ import annotations
 
-from .numbers import status_label
-
 __all__ = ["to_latex", "render_latex", "render_slide_table", "ARTICLE_PACKAGES", "SLIDE_PACKAGES"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "{": r"\{", "}": r"\}",
@@ -27,7 +25,7 @@ _MATH = {
     "χ": r"\chi ", "ψ": r"\psi ", "ξ": r"\xi ", "ζ": r"\zeta ", "ν": r"\nu ", "π": r"\pi ",
     "Γ": r"\Gamma ", "Δ": r"\Delta ", "Ω": r"\Omega ", "Φ": r"\Phi ", "Ψ": r"\Psi ",
     "Θ": r"\Theta ", "∇": r"\nabla ", "∝": r"\propto ", "≪": r"\ll ", "≫": r"\gg ",
-    "∘": r"\circ ", "⊗": r"\otimes ", "√": r"\surd ", "∩": r"\cap ", "∪": r"\cup ",
+    "∘": r"\circ ", "⊗": r"\otimes ", "∩": r"\cap ", "∪": r"\cup ",
     "⊙": r"\odot ", "∑": r"\sum ", "∏": r"\prod ", "∀": r"\forall ", "±": r"\pm ",
     "⟨": r"\langle ", "⟩": r"\rangle ",
 }
@@ -167,7 +165,7 @@ def _cited(results):
 
 
 def _status(c):
-    label = status_label(c.status)
+    label = c.status.upper()
     return "\\textbf{" + label + "}" if c.status == "failed" else label
 
 

@@ -6,7 +6,6 @@ import json
 import math
 
 from .build import STATUSES
-from .numbers import cite_sentence, status_label
 
 __all__ = ["render_markdown", "FULL_RUN"]
 
@@ -90,8 +89,8 @@ def _failure_lines(t):
 
 
 def _claim_section(c, figures, results):
-    out = [f"### {c.id} — {status_label(c.status)}", "", f"> {c.statement}", "",
-           f"- **Status:** {status_label(c.status)} — {c.status_reason}",
+    out = [f"### {c.id} — {c.status.upper()}", "", f"> {c.statement}", "",
+           f"- **Status:** {c.status.upper()} — {c.status_reason}",
            f"- **Evidence:** {c.evidence or '—'}",
            f"- **Hypotheses:** {c.hypotheses}",
            f"- **Area:** {c.area}"]
@@ -112,21 +111,32 @@ def _claim_section(c, figures, results):
         if key in figures:
             f = figures[key]
             out += ["", f"![{f['title']}](figures/{f['png']}) ([SVG](figures/{f['svg']}))"]
-    sentence = cite_sentence(c, results.provenance, results.run)
-    if sentence:
-        out += ["", "Cite as:", "", f"> {sentence}"]
+    if c.status == "verified":
+        out += ["", "Cite as:", "", f"> {_cite_sentence(c, results)}"]
     return out + [""]
+
+
+def _cite_sentence(c, results):
+    """The sentence to quote in course material for a verified claim: "Claim ID — statement —
+    verified: evidence (package version, commit …, Hypothesis profile …)."; the evidence is
+    the claim's own phrase, as in results.json."""
+    prov = results.provenance
+    evidence = c.evidence or f"{c.tests_passed} linked test(s) passed"
+    profile = f", Hypothesis profile {prov.profile}" if prov.profile else ""
+    partial = ", partial run" if results.run.scope == "partial" else ""
+    return (f"Claim {c.id} — {c.statement.rstrip('.')} — verified: {evidence} "
+            f"({prov.package} {prov.version}, commit {prov.commit_text}{profile}{partial}).")
 
 
 def _tables(results):
     summary = results.summary
     out = ["## Summary", "",
-           "| Claims | " + " | ".join(status_label(s) for s in STATUSES) + " |",
+           "| Claims | " + " | ".join(s.upper() for s in STATUSES) + " |",
            "|---" * (len(STATUSES) + 1) + "|",
            f"| {summary['claims']} | " + " | ".join(str(summary[s]) for s in STATUSES) + " |",
            "", "| Claim | Status | Tests passed | Evidence | Statement |", "|---|---|---|---|---|"]
     for c in results.claims:
-        status = status_label(c.status)
+        status = c.status.upper()
         anchor = f"{c.id.lower()}--{status.lower().replace(' ', '-')}"
         shown = f"**{status}**" if c.status == "failed" else status
         out.append(f"| [{c.id}](#{anchor}) | {shown} | {c.tests_passed}/{len(c.tests)} "

@@ -76,15 +76,11 @@ def merge_evidence(pairs):
             if examples == 0 and case is None:
                 continue
             candidate = (_rank(tightness), str(source), canonical(case))
-            if m["worst_source"] is None:
-                better = True
-            else:
-                current = (_rank(m["worst_tightness"]), m["worst_source"], canonical(m["worst_case"]))
-                # larger rank wins; on equal rank the smaller (source, case) wins
-                better = candidate[0] > current[0] or (
-                    candidate[0] == current[0] and candidate[1:] < current[1:]
-                )
-            if better:
+            current = None if m["worst_source"] is None else (
+                _rank(m["worst_tightness"]), m["worst_source"], canonical(m["worst_case"]))
+            # larger rank wins; on equal rank the smaller (source, case) wins
+            if current is None or candidate[0] > current[0] or (
+                    candidate[0] == current[0] and candidate[1:] < current[1:]):
                 m["worst_tightness"] = tightness
                 m["worst_case"] = case
                 m["worst_source"] = str(source)

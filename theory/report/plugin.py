@@ -24,11 +24,9 @@ from . import evidence
 from .build import build_results
 from .jsonsafe import encode
 from .merge import merge_collection, merge_data, merge_evidence
-from .outcomes import OutcomeTally
+from .outcomes import OutcomeTally, default_markexpr, run_scope
 from .provenance import _torch_threads, collect_provenance
 from .render import write_report
-from .writer import EXPERIMENTS
-from .scope import default_markexpr, run_scope
 
 __all__ = ["ReportPlugin"]
 
@@ -239,8 +237,7 @@ class ReportPlugin:
             where = f"partial run ({'; '.join(reasons)}): wrote {target} (--report-overwrite-partial)"
         else:
             where = f"full run: wrote {target}"
-        carry = ("partial", EXPERIMENTS) if scope == "partial" else (EXPERIMENTS,)
-        log = write_report(results, target, carry=carry)
+        log = write_report(results, target, carry=("partial",) if scope == "partial" else ())
         s = results["summary"]
         self.messages.append(
             f"{where} — run {results['run']['status'].upper()}; {s['claims']} claims: "

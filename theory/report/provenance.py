@@ -52,13 +52,9 @@ def package_versions():
     import theory
 
     versions = {"rnn-gradient-theory": theory.__version__}
-    # (name in the report, module, distribution): pytest-xdist's module is ``xdist``
-    for name, module_name, dist in (("numpy", "numpy", "numpy"), ("torch", "torch", "torch"),
-                                    ("hypothesis", "hypothesis", "hypothesis"), ("pytest", "pytest", "pytest"),
-                                    ("pytest-xdist", "xdist", "pytest-xdist"),
-                                    ("scipy", "scipy", "scipy"), ("matplotlib", "matplotlib", "matplotlib")):
-        module = sys.modules.get(module_name)
-        versions[name] = getattr(module, "__version__", None) or _version(dist)
+    for dist in ("numpy", "torch", "hypothesis", "pytest", "pytest-xdist", "scipy", "matplotlib"):
+        module = sys.modules.get("xdist" if dist == "pytest-xdist" else dist)
+        versions[dist] = getattr(module, "__version__", None) or _version(dist)
     return versions
 
 

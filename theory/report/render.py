@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .document import Results, load_results, parse_results
+from .document import Results, parse_results
 from .figures import FIGURES, draw_all
 from .jsonsafe import decode
 from .latex import render_latex
 from .markdown import render_markdown
 from .writer import atomic_dir
 
-__all__ = ["draw_slides", "dump_results", "load_results", "render_answer", "render_into", "write_report"]
+__all__ = ["draw_slides", "dump_results", "render_answer", "render_into", "write_report"]
 
 
 def dump_results(document):

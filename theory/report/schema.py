@@ -144,15 +144,13 @@ SCHEMA = {
 }
 
 
-def errors(results, schema=None):
-    """All the ways ``results`` departs from the schema (empty when valid).
+def errors(results):
+    """All the ways ``results`` departs from :data:`SCHEMA` (empty when valid).
 
     Parameters
     ----------
     results : object
         A results document as loaded by :func:`json.load`.
-    schema : dict, optional
-        Default :data:`SCHEMA`.
 
     Returns
     -------
@@ -162,7 +160,7 @@ def errors(results, schema=None):
     """
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(SCHEMA if schema is None else schema)
+    validator = Draft202012Validator(SCHEMA)
     found = sorted(validator.iter_errors(results), key=lambda e: [str(p) for p in e.absolute_path])
     return [f"{_path(e.absolute_path)}: {e.message}" for e in found] + _non_finite(results, ())
 

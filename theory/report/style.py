@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 __all__ = [
-    "BLACK", "BLUE", "DPI", "FORMATS", "GREEN", "GREY", "MIN_FONT_PT", "MIN_LEGEND_PT",
+    "BLACK", "BLUE", "DPI", "GREEN", "GREY", "MIN_FONT_PT", "MIN_LEGEND_PT",
     "ORANGE", "PURPLE", "RC", "SIZE", "SKY", "SLIDE", "TALL", "VERMILION", "YELLOW",
     "drawing", "footnote", "mathtext", "save", "subtitle", "title", "wrap",
 ]
@@ -44,7 +44,6 @@ TALL = (140 * MM, 110 * MM)
 SLIDE = (140 * MM, 74 * MM)
 #: PNG resolution: 140 mm at 200 dpi is 1102 px wide, sharp on a 1920 px projector at full width.
 DPI = 200
-FORMATS = ("png", "svg")
 
 TITLE_PT = 12.0
 SUBTITLE_PT = 10.0

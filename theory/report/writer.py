@@ -14,16 +14,13 @@ import secrets
 import shutil
 from pathlib import Path
 
-__all__ = ["MARKER", "MANAGED", "EXPERIMENTS", "check_target", "atomic_dir"]
+__all__ = ["MARKER", "MANAGED", "check_target", "atomic_dir"]
 
 #: The file that marks a folder as written by this package.
 MARKER = ".theory-report"
-#: Where long experiments (``pytest -m slow``) keep their own results; every report
-#: write carries it over, so a later run never deletes them.
-EXPERIMENTS = "experiments"
 #: The entries a report folder may hold; a folder with anything else is not replaced.
 MANAGED = frozenset({"results.json", "REPORT.md", "claims.tex", "ANSWER.md", "figures",
-                     "partial", EXPERIMENTS, MARKER})
+                     "partial", MARKER})
 # temporary folders of an interrupted nested write (reports/partial) inside a report folder
 _LEFTOVER = re.compile(r"^\.partial\.(tmp|old)-")
 
