@@ -444,6 +444,47 @@ def test_bad_weights_and_options():
         model_from_state_dict({"weight_hh_l0": torch.zeros(5, 2), "weight_ih_l0": torch.zeros(5, 1)})
 
 
+def _rnn_state(**changes):
+    """torch.nn.RNN(1, 2)'s state_dict with entries replaced (None: removed)."""
+    state = dict(torch.nn.RNN(1, 2).state_dict())
+    for key, value in changes.items():
+        if value is None:
+            del state[key]
+        else:
+            state[key] = value
+    return state
+
+
+@pytest.mark.parametrize("make, kwargs, message", [
+    (lambda: [1, 2], {}, "expected a state_dict (a mapping of names to tensors), got list"),
+    (lambda: {"x": torch.zeros(1)}, {}, "no recurrent weights (a key ending in weight_hh_l0) in the state_dict"),
+    (lambda: {**{f"a.{k}": v for k, v in _rnn_state().items()}, **{f"b.{k}": v for k, v in _rnn_state().items()}},
+     {}, "the state_dict holds 2 recurrent modules ('a', 'b'); save one"),
+    (lambda: _rnn_state(weight_hh_l0=[[1.0, 0.0], [0.0, 1.0]]), {}, "weight_hh_l0 is a list, not a tensor"),
+    (lambda: _rnn_state(bias_ih_l0=torch.tensor([0.0, float("nan")])), {},
+     "parameter bias_ih_l0 has non-finite entries (NaN or inf)"),
+    (lambda: torch.nn.LSTM(2, 3, proj_size=1).state_dict(), {}, "LSTM with proj_size > 0 is not supported"),
+    (lambda: _rnn_state(weight_ih_l0=None), {}, "the state_dict lacks weight_ih_l0 or a 2-D weight_hh_l0"),
+    (lambda: _rnn_state(weight_hh_l0=torch.zeros(2)), {}, "the state_dict lacks weight_ih_l0 or a 2-D weight_hh_l0"),
+    (lambda: _rnn_state(), {"nonlinearity": "sigmoid"}, "nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"),
+    (lambda: _rnn_state(bias_hh_l0=None, extra_l0=torch.zeros(1)), {},
+     'the weights do not fit a torch.nn.RNN: Missing key(s) in state_dict: "bias_hh_l0". '
+     'Unexpected key(s) in state_dict: "extra_l0".'),
+], ids=["not-a-mapping", "no-recurrent-weights", "two-modules", "not-a-tensor", "non-finite", "proj_size",
+        "no-input-weights", "1-D-recurrent-weights", "nonlinearity", "does-not-fit"])
+def test_model_from_state_dict_says_what_is_wrong(make, kwargs, message):
+    with pytest.raises(ValueError) as error:
+        model_from_state_dict(make(), **kwargs)
+    assert str(error.value) == message, f"message {str(error.value)!r}, expected {message!r}"
+
+
+def test_table_numbers_name_the_infinities():
+    from theory.measurement.diagnose import _number
+
+    got = [_number(v) for v in (None, -math.inf, math.inf, math.nan, 0.123456, 12345678.0)]
+    assert got == ["—", "−inf", "inf", "nan", "0.1235", "1.235e+07"], got
+
+
 def _rounded(value, digits=6):
     """``value`` with every float rounded to ``digits`` significant digits (BLAS and CPU may
     change the last bits of a measured number, not its first six digits)."""

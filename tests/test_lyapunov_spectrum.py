@@ -427,7 +427,7 @@ def test_dead_relu_units_give_minus_infinity_not_nan():
     (dict(W=np.eye(2), activation="tanh", T=3, warmup=3), "warmup"),
     (dict(W=np.eye(2), activation="tanh", T=3, warmup=-1), "non-negative"),
     (dict(W=np.ones((3, 2, 3)), activation="tanh"), "untied W"),
-    (dict(W=np.ones((3, 2, 2)), activation="tanh", T=4), "does not match"),
+    (dict(W=np.ones((3, 2, 2)), activation="tanh", T=4), "^T = 4 does not match the 3 matrices of untied W$"),
     (dict(W=np.full((2, 2), np.nan), activation="tanh", T=3), "finite"),
     (dict(W=1e200 * np.eye(2), activation="identity", T=3, h0=np.ones(2)), "overflowed float64 at step t = 2 "),
     (dict(W=np.full((3, 2, 2), np.nan), activation="tanh"), "^W must have finite entries"),
