@@ -497,23 +497,46 @@ def _rounded(value, digits=6):
     return value
 
 
+def _scaled(module, factor, *names):
+    with torch.no_grad():
+        for name in names:
+            getattr(module, name).mul_(factor)
+    return module
+
+
 def _golden_diagnoses():
-    """Three fixed models: a bidirectional 2-layer LSTM on inputs, a relu RNN with zero
-    recurrent weights (a lag profile of −∞ and exponents of −∞), and a GRU by its weights only."""
+    """Fixed models, one per branch of the table and of the sentences: a bidirectional
+    2-layer LSTM on inputs; a tanh RNN driven into saturation (its mean-field prediction); a
+    relu RNN with W = 0 (a lag profile of −∞); GRUs with update-gate deviation δ < 1 and
+    1 ≤ δ < 2 on inputs, and one by its weights only; a 2-layer relu RNN whose first layer
+    overflows (the second is then not measured)."""
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
-    relu = torch.nn.RNN(2, 3, nonlinearity="relu")
-    with torch.no_grad():
-        relu.weight_hh_l0.zero_()
+    tanh = _scaled(torch.nn.RNN(2, 3), 4.0, "weight_hh_l0", "weight_ih_l0")
+    relu = _scaled(torch.nn.RNN(2, 3, nonlinearity="relu"), 0.0, "weight_hh_l0")
     gru = torch.nn.GRU(2, 3)
-    x = np.random.default_rng(0).standard_normal((12, 3))
-    return {"lstm": theory.diagnose(lstm, x),
+    torch.manual_seed(1)
+    gru_closed = _scaled(torch.nn.GRU(2, 3), 0.05, "weight_hh_l0")
+    torch.manual_seed(1)
+    gru_half_open = _scaled(torch.nn.GRU(2, 3), 0.3, "weight_hh_l0")
+    overflow = torch.nn.RNN(1, 2, nonlinearity="relu", num_layers=2, dtype=torch.float64)
+    with torch.no_grad():
+        overflow.weight_hh_l0.copy_(torch.eye(2) * 1e200)
+        overflow.weight_ih_l0.fill_(1.0)
+    rng = np.random.default_rng(0)
+    x3, x2 = rng.standard_normal((12, 3)), 3.0 * rng.standard_normal((10, 2))
+    gru_inputs = np.random.default_rng(2).standard_normal((8, 2))
+    return {"lstm": theory.diagnose(lstm, x3),
+            "rnn_tanh_saturating": theory.diagnose(tanh, x2),
             "relu_zero_W": theory.diagnose(relu, np.random.default_rng(1).standard_normal((6, 2))),
-            "gru_weights_only": theory.diagnose(gru)}
+            "gru_delta_below_1": theory.diagnose(gru_closed, gru_inputs),
+            "gru_delta_between_1_and_2": theory.diagnose(gru_half_open, gru_inputs),
+            "gru_weights_only": theory.diagnose(gru),
+            "relu_first_layer_overflows": theory.diagnose(overflow, np.ones((5, 1)))}
 
 
 def test_table_and_dict_against_golden_files():
-    """What ``print(diagnosis)`` and ``to_dict()`` show, for three fixed models (the wall time
+    """What ``print(diagnosis)`` and ``to_dict()`` show, for the fixed models above (the wall time
     set to 1.25 s, floats in the JSON to 6 digits). Regenerate with UPDATE_GOLDEN=1 and review."""
     import dataclasses
     import json

@@ -17,7 +17,13 @@ import pytest
 import torch
 
 import theory
-from theory.measurement.jacobians import _MAX_RUN_ELEMENTS, _capped_segment_length, _check_run_size, _neumaier_add
+from theory.measurement.jacobians import (
+    _MAX_RUN_ELEMENTS,
+    _capped_segment_length,
+    _check_run_size,
+    _check_square_size,
+    _neumaier_add,
+)
 
 from theory.testing import rounding_tolerance
 
@@ -38,6 +44,30 @@ def test_run_size_limit_is_exact():
     _check_run_size(LIMIT // 6 - 1, 3, 3)  # m counts: (T + 1)·6 ≤ LIMIT
     with pytest.raises(ValueError, match="too large"):
         _check_run_size(LIMIT // 6, 3, 3)
+
+
+def test_square_matrix_limit_is_exact():
+    """n² ≤ 2²⁸ doubles (2 GiB) is allowed and n = 2¹⁴ + 1 refused, the sizes in the message."""
+    _check_square_size(2**14)  # n² == LIMIT: allowed
+    with pytest.raises(ValueError) as error:
+        _check_square_size(2**14 + 1)
+    expected = "n = 16,385 is too large: one 16,385 × 16,385 float64 matrix would need 2 GiB (limit 2 GiB)"
+    assert str(error.value) == expected, f"message {str(error.value)!r}, expected {expected!r}"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: theory.measured_jacobian(1e200 * np.eye(2), "identity", 0, T=3),
+     "∂h_T/∂h_k (T = 3, k = 0) overflows float64 (no renormalisation here); use lag_profile, "
+     "which gives its log norm"),
+    (lambda: theory.mean_field_rate_sweep([1.0], 4, burn_in=2**27 - 10, lags=10),
+     "burn_in + lags = 134,217,728 steps of n = 4 inputs exceed 268,435,456 entries; use fewer steps"),
+    (lambda: theory.mean_field_rate_sweep([1.0], 4, seed=[1, 2]),
+     "seed must be one non-negative integer, got an array of shape (2,)"),
+], ids=["jacobian-overflow", "sweep-too-long", "seed-array"])
+def test_refusals_say_what_and_how_much(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value) == message, f"message {str(error.value)!r}, expected {message!r}"
 
 
 def test_huge_T_is_refused_before_anything_is_allocated():
