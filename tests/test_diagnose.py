@@ -508,8 +508,10 @@ def _golden_diagnoses():
     """Fixed models, one per branch of the table and of the sentences: a bidirectional
     2-layer LSTM on inputs; a tanh RNN driven into saturation (its mean-field prediction); a
     relu RNN with W = 0 (a lag profile of −∞); GRUs with update-gate deviation δ < 1 and
-    1 ≤ δ < 2 on inputs, and one by its weights only; a 2-layer relu RNN whose first layer
-    overflows (the second is then not measured)."""
+    1 ≤ δ < 2 on inputs, and one by its weights only; an LSTM and a GRU with saturated gates
+    (the LSTM's factor over 100 steps below float64's range); a tanh RNN whose bias puts q*
+    beyond the mean field's certified range; a 2-layer relu RNN whose first layer overflows
+    (the second is then not measured)."""
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
     tanh = _scaled(torch.nn.RNN(2, 3), 4.0, "weight_hh_l0", "weight_ih_l0")
@@ -519,6 +521,13 @@ def _golden_diagnoses():
     gru_closed = _scaled(torch.nn.GRU(2, 3), 0.05, "weight_hh_l0")
     torch.manual_seed(1)
     gru_half_open = _scaled(torch.nn.GRU(2, 3), 0.3, "weight_hh_l0")
+    torch.manual_seed(3)
+    lstm_saturating = _scaled(torch.nn.LSTM(2, 3), 6.0, "weight_hh_l0", "weight_ih_l0", "bias_ih_l0", "bias_hh_l0")
+    gru_saturating = _scaled(torch.nn.GRU(2, 3), 6.0, "weight_hh_l0", "weight_ih_l0", "bias_ih_l0", "bias_hh_l0")
+    tanh_biased = torch.nn.RNN(2, 3)
+    with torch.no_grad():
+        tanh_biased.bias_ih_l0.fill_(40.0)
+    x_large = 2.0 * np.random.default_rng(4).standard_normal((8, 2))
     overflow = torch.nn.RNN(1, 2, nonlinearity="relu", num_layers=2, dtype=torch.float64)
     with torch.no_grad():
         overflow.weight_hh_l0.copy_(torch.eye(2) * 1e200)
@@ -532,6 +541,9 @@ def _golden_diagnoses():
             "gru_delta_below_1": theory.diagnose(gru_closed, gru_inputs),
             "gru_delta_between_1_and_2": theory.diagnose(gru_half_open, gru_inputs),
             "gru_weights_only": theory.diagnose(gru),
+            "lstm_saturating": theory.diagnose(lstm_saturating, x_large),
+            "gru_saturating": theory.diagnose(gru_saturating, x_large),
+            "rnn_tanh_bias_beyond_mean_field": theory.diagnose(tanh_biased, x_large),
             "relu_first_layer_overflows": theory.diagnose(overflow, np.ones((5, 1)))}
 
 

@@ -342,6 +342,14 @@ def _gate_radius(weights, rows, inputs):
     return _gated.gate_preactivation_radius(W_hh, weights["weight_ih"][rows], inputs)
 
 
+def _exp_text(log_value):
+    """e^log_value to 3 digits, also where it underflows float64 (e^−1150 is 3.6e-500, not 0)."""
+    if log_value > -700.0:
+        return f"{math.exp(log_value):.3g}"
+    log10 = log_value / math.log(10.0)
+    return f"{10.0 ** (log10 - math.floor(log10)):.3g}e{math.floor(log10)}"
+
+
 def _gated_prediction(mode, weights, inputs):
     n = weights["weight_hh"].shape[1]
     bias = weights["bias_ih"] + weights["bias_hh"]
@@ -353,7 +361,7 @@ def _gated_prediction(mode, weights, inputs):
         lo, hi = float(lo), float(hi)
         sentence = (f"forget gates stay in [{math.exp(lo):.3g}, {math.exp(hi):.3g}] {where}, so along "
                     f"the cell path the gradient changes by {lo:.3g} to {hi:.3g} nats per step "
-                    f"(a factor ≥ {math.exp(100 * lo):.3g} over 100 steps); only the gate paths can "
+                    f"(a factor ≥ {_exp_text(100 * lo)} over 100 steps); only the gate paths can "
                     "make it explode")
         return {"forget_rate_bounds": [lo, hi], "sentence": sentence}
     gate = slice(n, 2 * n)
