@@ -55,7 +55,6 @@ LONGEST_FIRST = (
     "tests/test_agreement.py::test_fast_agreement_rnn_fails_where_lstm_holds",
     "tests/test_report_plugin.py::test_plugin_writes_the_full_report",
     "tests/test_report_plugin.py::test_partial_run_writes_to_partial",
-    "tests/test_figures.py::test_answer_figures_drawn_in_a_second_process",
     "tests/test_diagnose_cli.py::test_runs_as_a_module",
     "tests/test_testing.py::test_a_correct_hand_written_backward_pass_is_accepted",
     "tests/test_report_plugin.py::test_interrupted_run_writes_nothing",

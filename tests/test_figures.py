@@ -310,31 +310,3 @@ def test_gated_figure_at_the_real_runs_range_stays_inside():
         with figures.compose(SPECS["gated_profiles"], payload, ["G1"], titles=titles) as fig:
             problems = style_problems(fig)
         assert not problems, f"gated_profiles at 300 lags (titles={titles}): {problems}"
-
-
-@pytest.mark.parametrize("child", ["spawned", "cannot start"])
-def test_answer_figures_drawn_in_a_second_process_are_the_same_files(tmp_path, monkeypatch, child):
-    """render_into(parallel=True), as the plugin calls it, writes the very files of a serial
-    render, gives the answer page's warnings in this process, and draws here when no second
-    process can be started."""
-    import concurrent.futures
-
-    from tests.report_fixtures import synthetic_results
-    from theory.report.render import render_into
-
-    data = {"agreement_training": PAYLOADS["agreement_training"],
-            "bptt_lag_shares": {"lags": [1, 2], "log10_term_norms": [1.0]}}  # malformed
-    results = synthetic_results(data_pairs=[("tests/test_a.py::test_a1[1]", data)])
-    if child == "cannot start":
-        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", None)
-    files = {}
-    for parallel in (False, True) if child == "spawned" else (True,):
-        with pytest.warns(UserWarning, match="'lag_terms' not drawn: malformed 'bptt_lag_shares'"):
-            render_into(results, tmp_path / str(parallel), parallel=parallel)
-        files[parallel] = {p.relative_to(tmp_path / str(parallel)): p.read_bytes()
-                           for p in sorted((tmp_path / str(parallel)).rglob("*")) if p.is_file()}
-    assert "figures/motivating_agreement_training.svg" in {str(p) for p in files[True]}, sorted(files[True])
-    if child == "spawned":
-        differ = sorted(str(p) for p in files[False].keys() | files[True].keys()
-                        if files[False].get(p) != files[True].get(p))
-        assert not differ, f"parallel and serial renders differ in {differ}"

@@ -237,7 +237,7 @@ class ReportPlugin:
             where = f"partial run ({'; '.join(reasons)}): wrote {target} (--report-overwrite-partial)"
         else:
             where = f"full run: wrote {target}"
-        log = write_report(results, target, carry=("partial",) if scope == "partial" else (), parallel=True)
+        log = write_report(results, target, carry=("partial",) if scope == "partial" else ())
         s = results["summary"]
         self.messages.append(
             f"{where} — run {results['run']['status'].upper()}; {s['claims']} claims: "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 from .document import Results, parse_results
@@ -21,7 +20,7 @@ def dump_results(document):
     return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def render_answer(results, figures_folder=None, *, figures_drawn=None):
+def render_answer(results, figures_folder=None):
     """The answer page (ANSWER.md) for ``results``, drawing its figures into ``figures_folder``.
 
     Parameters
@@ -30,76 +29,19 @@ def render_answer(results, figures_folder=None, *, figures_drawn=None):
     figures_folder : Path, optional
         Where :func:`theory.report.answer_figures.draw_figures` puts the page's figures;
         without it the page has no figures.
-    figures_drawn : tuple, optional
-        ``(drawn, warnings)`` of figures another process already drew there (see
-        :func:`render_into`); they are then not drawn again.
 
     Returns
     -------
     str
     """
     from .answer import render
-
-    decoded = decode(results.document)
-    drawn = {}
-    if figures_folder is not None:
-        drawn = _warned(*(figures_drawn or _draw_answer_figures(decoded, figures_folder)))
-    return render(decoded, {k: f"figures/{v}" for k, v in drawn.items()} or None)
-
-
-def _draw_answer_figures(decoded, folder):
-    """The answer page's figures drawn into ``folder``: ``(drawn, [(message, category)])``,
-    the warnings kept to be given by the process that renders the page."""
     from .answer_figures import draw_figures
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        drawn = draw_figures(decoded, folder)
-    return drawn, [(str(w.message), w.category) for w in caught]
-
-
-def _warned(drawn, caught):
-    for message, category in caught:
-        warnings.warn(message, category, stacklevel=3)
-    return drawn
-
-
-class _AnswerFiguresInAChild:
-    """The answer page's figures drawn by a second process while this one draws the report's.
-
-    The report's figures (about 3 s on this project's 2-core machine) and the answer page's
-    (1.3 s, plus about 1 s to start a Python with matplotlib) are drawn one after the other
-    otherwise; at the end of a test run both cores are free again. ``spawn``, not ``fork``:
-    the pytest controller holds threads. Any failure to start or finish falls back to
-    drawing here.
-    """
-
-    def __init__(self, decoded, folder):
-        self.decoded, self.folder, self.future, self.pool = decoded, folder, None, None
-        try:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self.future = self.pool.submit(_draw_answer_figures, decoded, folder)
-        except Exception:  # noqa: BLE001 - drawn here instead
-            self.close()
-
-    def close(self):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-
-    def result(self):
-        """``(drawn, caught)`` as :func:`_draw_answer_figures` gives them."""
-        try:
-            if self.future is not None:
-                return self.future.result()
-        except Exception:  # noqa: BLE001 - drawn here instead
-            pass
-        finally:
-            self.close()
-        return _draw_answer_figures(self.decoded, self.folder)
+    decoded = decode(results.document)
+    if figures_folder is None:
+        return render(decoded)
+    drawn = draw_figures(decoded, figures_folder)
+    return render(decoded, {k: f"figures/{v}" for k, v in drawn.items()} or None)
 
 
 def _claims_for_key(results):
@@ -135,7 +77,7 @@ def draw_slides(results, folder):
     return names, skipped
 
 
-def render_into(results, folder, *, parallel=False):
+def render_into(results, folder):
     """Write results.json, REPORT.md, claims.tex, ANSWER.md and figures/ into ``folder``.
 
     Parameters
@@ -144,11 +86,6 @@ def render_into(results, folder, *, parallel=False):
         Parsed results, or a results document (validated and parsed here).
     folder : Path
         An existing folder (normally the temporary one of :func:`write_report`).
-    parallel : bool
-        Draw the answer page's figures in a second process while this one draws the
-        report's (the same files; the pytest plugin does this at the end of a run). Only
-        from a program whose main module can be imported without side effects (``spawn``
-        imports it again).
 
     Returns
     -------
@@ -159,25 +96,19 @@ def render_into(results, folder, *, parallel=False):
         results = parse_results(results)
     folder = Path(folder)
     data = results.document["data"]
-    child = _AnswerFiguresInAChild(decode(results.document), folder / "figures") if parallel else None
-    try:
-        drawn, skipped = draw_all(data, folder / "figures", _claims_for_key(results))
-    finally:
-        answer = child.result() if child else None
+    drawn, skipped = draw_all(data, folder / "figures", _claims_for_key(results))
     figure_keys = {spec.key for spec in FIGURES}
     plain = sorted(k for k in data if k not in figure_keys)
     notes = ["data recorded without a figure (kept in results.json): "
              + ", ".join(f"`{k}`" for k in plain)] if plain else []
-    page = render_answer(results, folder / "figures", figures_drawn=answer) if answer else \
-        render_answer(results, folder / "figures")
-    (folder / "ANSWER.md").write_text(page, encoding="utf-8")
+    (folder / "ANSWER.md").write_text(render_answer(results, folder / "figures"), encoding="utf-8")
     (folder / "claims.tex").write_text(render_latex(results), encoding="utf-8")
     (folder / "REPORT.md").write_text(render_markdown(results, drawn, skipped, notes), encoding="utf-8")
     (folder / "results.json").write_text(dump_results(results.document), encoding="utf-8")
     return {"figures": drawn, "skipped": skipped, "notes": notes}
 
 
-def write_report(results, target, *, carry=(), parallel=False):
+def write_report(results, target, *, carry=()):
     """Validate ``results`` and write the whole report folder ``target`` atomically.
 
     Parameters
@@ -187,8 +118,6 @@ def write_report(results, target, *, carry=(), parallel=False):
         The report folder; replaced only once every file has been written.
     carry : iterable of str
         Entries of an existing ``target`` to keep (e.g. ``("partial",)``).
-    parallel : bool
-        As in :func:`render_into`.
 
     Returns
     -------
@@ -200,7 +129,7 @@ def write_report(results, target, *, carry=(), parallel=False):
     log = {}
 
     def fill(tmp):
-        log.update(render_into(results, tmp, parallel=parallel))
+        log.update(render_into(results, tmp))
 
     log["target"] = atomic_dir(target, fill, carry=carry)
     return log
