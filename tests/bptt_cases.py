@@ -1,4 +1,4 @@
-"""Hypothesis cases for the BPTT tests (issue 4): a tanh torch.nn.RNN with a linear readout.
+"""Hypothesis cases for the BPTT tests: a tanh torch.nn.RNN with a linear readout.
 
 Hypothesis draws the structure (sizes, length, scales, seed) as a labelled dictionary; numpy
 builds W, U, b, V, c, the inputs and the targets from the seed; the modules are real

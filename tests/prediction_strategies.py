@@ -1,4 +1,4 @@
-"""Measurement helpers and strategies for the quantitative-prediction tests (issue 3).
+"""Measurement helpers and strategies for the quantitative-prediction tests.
 
 Measurement only: every gradient here comes from PyTorch autograd through real ``torch.nn``
 modules (``RNNCell``, ``Linear``, ``LSTMCell``, ``GRUCell``), never from a formula of
