@@ -212,13 +212,13 @@ class ReportPlugin:
             reasons.append(f"only {len(self.worker_outputs)} of {self.workers} xdist workers "
                            f"returned their evidence")
             scope = "partial"
+        threads = [out["torch_threads"] for out in self.worker_outputs if out.get("torch_threads") is not None]
         provenance = collect_provenance(
             cfg.rootpath,
             seed=cfg.getoption("hypothesis_seed", None),
             workers=self.workers,
             args=cfg.invocation_params.args,
-            torch_threads=max((t for out in self.worker_outputs if (t := out.get("torch_threads")) is not None),
-                              default=None),
+            torch_threads=max(threads, default=None),
         )
         from theory.report.claims import CLAIMS
 
