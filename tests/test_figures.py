@@ -16,7 +16,8 @@ import pytest
 from matplotlib.legend import Legend
 from matplotlib.text import Text
 
-from theory.report import answer, answer_figures, figures, style
+from theory.report import answer, answer_figures, figures, render, style
+from theory.report.jsonsafe import decode, encode
 
 LAGS = list(range(61))
 # Shapes as the measuring tests record them, with the features the figures must cope with:
@@ -190,6 +191,34 @@ def test_answer_figures_keep_the_pages_names_and_a_bad_payload_is_left_out(tmp_p
     assert drawn == {"training": "motivating_agreement_training.png"}, drawn
     assert sorted(p.name for p in tmp_path.iterdir()) == ["motivating_agreement_training.png",
                                                           "motivating_agreement_training.svg"]
+
+
+def test_predrawn_figures_are_written_only_where_every_input_matches(tmp_path, monkeypatch):
+    """What an xdist worker draws ahead (render.predraw) is the file the report would draw;
+    a figure whose payload or heading differs is drawn again, not taken from the worker."""
+    data = encode({key: PAYLOADS[key] for key in ("tied_untied", "agreement_training")})
+    claims = {"tied_untied": ["TU3"], "agreement_training": ["Q11"]}
+    assert len(render.predraw(data, claims, ["tied_untied"])) == 1, "drew a figure of another key"
+    predrawn = render.predraw(data, claims, list(data))
+    assert len(predrawn) == 3, "expected tied_untied, agreement_training and the page's training figure"
+    figures.draw_all(data, tmp_path / "drawn", claims)
+    answer_figures.draw_figures(decode({"data": data}), tmp_path / "drawn")
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("drawn instead of taken from predrawn")
+
+    monkeypatch.setattr(figures, "compose", refuse)
+    written, _ = figures.draw_all(data, tmp_path / "written", claims, predrawn=predrawn)
+    assert sorted(written) == sorted(data), written
+    answer_figures.draw_figures(decode({"data": data}), tmp_path / "written", predrawn=predrawn)
+    drawn = sorted(p.name for p in (tmp_path / "drawn").iterdir())
+    assert drawn == sorted(p.name for p in (tmp_path / "written").iterdir()), drawn
+    for name in drawn:
+        assert (tmp_path / "drawn" / name).read_bytes() == (tmp_path / "written" / name).read_bytes(), name
+    other_claims = {"tied_untied": ["TU1"], "agreement_training": ["Q11"]}
+    other_data = {**data, "agreement_training": {**data["agreement_training"], "seeds": 2}}
+    written, skipped = figures.draw_all(other_data, tmp_path / "other", other_claims, predrawn=predrawn)
+    assert not written and all(skipped[key].startswith("malformed") for key in data), skipped
 
 
 def test_drawing_changes_neither_the_backend_nor_pyplot_and_repeats_exactly(tmp_path):

@@ -40,7 +40,7 @@ def stub_answer(monkeypatch):
     """The answer page's own module is tested elsewhere; here it is a stub that records calls."""
     calls = []
 
-    def render_answer(results, figures_folder=None):
+    def render_answer(results, figures_folder=None, predrawn=None):
         calls.append((results, figures_folder))
         return f"# Answer\n\n{results.summary['verified']} verified\n"
 

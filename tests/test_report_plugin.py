@@ -146,10 +146,14 @@ def test_interrupted_run_writes_nothing(project):
 
 @pytest.mark.slow
 def test_xdist_and_plain_runs_give_identical_numbers(project):
-    """Two real runs, one with two xdist workers, one without: same claim numbers."""
+    """Two real runs, one with two xdist workers, one without: same claim numbers, and the
+    same figure files, drawn by a worker in the one and at the end of the run in the other."""
     a = _pytest(project, "-p", "no:xdist", "--report-dir", "a")
     b = _pytest(project, "-n", "2", "--report-dir", "b")
     assert a.returncode == b.returncode == 1, f"exits {a.returncode}, {b.returncode}\n{b.stdout[-2000:]}"
     na, nb = numbers_view(_results(project / "a")), numbers_view(_results(project / "b"))
     diff = [k for k in na if na[k] != nb.get(k)]
     assert na == nb, f"claim numbers differ in {diff}"
+    figures = {p.name: p.read_bytes() for p in (project / "a" / "figures").iterdir()}
+    assert sorted(figures) == ["critical_line.png", "critical_line.svg"], sorted(figures)
+    assert figures == {p.name: p.read_bytes() for p in (project / "b" / "figures").iterdir()}

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import figures, style
 from .style import BLACK, GREEN, GREY
 
-__all__ = ["FIGURES", "available", "compose", "draw_figures"]
+__all__ = ["FIGURES", "available", "compose", "draw_figures", "jobs"]
 
 #: Figure key → file stem, as :data:`theory.report.answer.FIGURES` (the page links these
 #: names; this module does not import the page).
@@ -191,7 +191,12 @@ def compose(key, results, *, titles=True):
         yield fig
 
 
-def draw_figures(results, directory, *, titles=True):
+def jobs(results):
+    """``(key, spec, payload, claim IDs)`` of each figure the page draws from ``results``."""
+    return [(key, *_checked(key, results)) for key in available(results)]
+
+
+def draw_figures(results, directory, *, titles=True, predrawn=None):
     """Draw the page's figures that have data into ``directory``; return key → file name.
 
     Parameters
@@ -203,6 +208,8 @@ def draw_figures(results, directory, *, titles=True):
     titles : bool, optional
         Head each figure with its claims and statement (default); ``False`` draws them for
         slides, without the heading and at :data:`~theory.report.style.SLIDE`.
+    predrawn : dict, optional
+        Figures drawn already, as :func:`theory.report.figures.draw_one` takes them.
 
     Returns
     -------
@@ -214,10 +221,10 @@ def draw_figures(results, directory, *, titles=True):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     drawn = {}
-    for key in available(results):
-        spec, payload, claim_ids = _checked(key, results)
+    for key, spec, payload, claim_ids in jobs(results):
         try:
-            figures.draw_one(spec, payload, directory / spec.name, claim_ids, titles=titles)
+            figures.draw_one(spec, payload, directory / spec.name, claim_ids, titles=titles,
+                             predrawn=predrawn)
         except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the page
             warnings.warn(f"answer figure {key!r} not drawn: malformed {spec.key!r} payload: {exc}",
                           stacklevel=2)

@@ -15,7 +15,8 @@ from .outcomes import NOT_RAN, base_nodeid
 from .phrases import Observed
 from .schema import SCHEMA_ID, SCHEMA_VERSION
 
-__all__ = ["STATUSES", "claim_status", "build_results", "evidence_phrase", "numbers_view"]
+__all__ = ["STATUSES", "claim_status", "build_results", "evidence_phrase", "figure_claims",
+           "numbers_view"]
 
 #: Claim statuses, in the order the report lists them.
 STATUSES = ("failed", "verified", "not verified", "not run")
@@ -168,6 +169,16 @@ def _run_record(run, collection, outcomes, partial):
     }
 
 
+def figure_claims(registry, collected, source):
+    """The claims (registry order) whose figures show the data test ``source`` records.
+
+    Those are the claims on the test's ``claim`` markers (``collected``: node id → claim IDs)
+    and the claims that list the test; the figures' headings name them.
+    """
+    return [claim_id for claim_id, c in registry.items()
+            if claim_id in collected.get(source, ()) or base_nodeid(source) in c.tests]
+
+
 def build_results(registry, collection, outcomes, evidence, data, data_sources, provenance, run):
     """Assemble the results document.
 
@@ -208,12 +219,12 @@ def build_results(registry, collection, outcomes, evidence, data, data_sources, 
         return "deselected" if nodeid in deselected else "not run"
 
     warnings, claims, claim_durations = [], [], {}
+    claims_of = {src: figure_claims(registry, collected, src) for src in set(data_sources.values())}
     for claim_id, c in registry.items():  # the registry's order is the report's order
         listed = set(c.tests)
         linked = _linked(claim_id, listed, collected, by_base, warnings)
         tests = _tests(claim_id, listed, linked, state, outcomes, partial, warnings)
-        figures = sorted(k for k, src in data_sources.items()
-                         if claim_id in collected.get(src, ()) or base_nodeid(src) in listed)
+        figures = sorted(k for k, src in data_sources.items() if claim_id in claims_of[src])
         claims.append(_claim_entry(c, tests, evidence.get(claim_id) or {}, figures, data, partial,
                                    warnings))
         claim_durations[claim_id] = round(sum(outcomes.get(n, {}).get("duration_s", 0.0) for n in linked), 6)

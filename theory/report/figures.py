@@ -14,6 +14,7 @@ imported only when a figure is drawn.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import re
 import textwrap
@@ -24,10 +25,11 @@ from typing import Callable
 import numpy as np
 
 from . import style
-from .jsonsafe import decode
+from .jsonsafe import canonical, decode
 from .style import BLACK, BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
 
-__all__ = ["FigureSpec", "FIGURES", "compose", "draw_all", "draw_one", "payload_for", "title_text"]
+__all__ = ["FigureSpec", "FIGURES", "compose", "draw_all", "draw_one", "fingerprint", "payload_for",
+           "title_text"]
 
 LN10 = math.log(10.0)
 
@@ -669,8 +671,21 @@ def compose(spec, payload, claim_ids=(), *, titles=True):
         yield fig
 
 
-def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
+def fingerprint(spec, payload, claim_ids=(), titles=True):
+    """A hash of everything a drawing of ``spec`` depends on: equal inputs draw equal files."""
+    text = canonical([spec.key, spec.name, spec.title, payload, list(claim_ids), bool(titles)])
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True, predrawn=None):
     """Draw one figure (:func:`compose`) and save it as ``path_stem.png`` and ``path_stem.svg``.
+
+    Parameters
+    ----------
+    predrawn : dict, optional
+        :func:`fingerprint` → ``{"png": bytes, "svg": bytes}`` of figures already drawn
+        elsewhere (by :func:`predraw` in an xdist worker); a figure found there is written,
+        not drawn again.
 
     Returns
     -------
@@ -683,6 +698,12 @@ def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
         If the payload is malformed (missing key, wrong length, not numeric); no file of
         the figure is left behind.
     """
+    files = predrawn.get(fingerprint(spec, payload, claim_ids, titles)) if predrawn else None
+    if files:
+        paths = [Path(path_stem).with_suffix(f".{kind}") for kind in ("png", "svg")]
+        for path in paths:
+            path.write_bytes(files[path.suffix[1:]])
+        return paths
     try:
         with compose(spec, payload, claim_ids, titles=titles) as fig:
             return style.save(fig, path_stem)
@@ -692,7 +713,7 @@ def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True):
         raise
 
 
-def draw_all(data, folder, claims_for_key=None, *, titles=True):
+def draw_all(data, folder, claims_for_key=None, *, titles=True, predrawn=None):
     """Draw every figure whose data is present.
 
     Parameters
@@ -707,6 +728,8 @@ def draw_all(data, folder, claims_for_key=None, *, titles=True):
         Head each figure with "Claim XX: …" (default); ``False`` draws them for slides,
         without the heading and at :data:`~theory.report.style.SLIDE` (the returned
         ``"title"`` is the same either way).
+    predrawn : dict, optional
+        Figures drawn already, as :func:`draw_one` takes them.
 
     Returns
     -------
@@ -725,7 +748,8 @@ def draw_all(data, folder, claims_for_key=None, *, titles=True):
         folder.mkdir(parents=True, exist_ok=True)
         ids = list(claims_for_key.get(spec.key, ()))
         try:
-            draw_one(spec, payload_for(spec, data), folder / spec.name, ids, titles=titles)
+            draw_one(spec, payload_for(spec, data), folder / spec.name, ids, titles=titles,
+                     predrawn=predrawn)
         except Exception as exc:  # noqa: BLE001 - one bad payload must not stop the report
             skipped[spec.key] = f"malformed payload: {type(exc).__name__}: {exc}"
             continue

@@ -4,8 +4,10 @@ Loaded from the root conftest.py (``pytest_plugins = ["theory.report.plugin"]``)
 ``pytest`` or ``pytest -n auto`` writes ``reports/``. Under pytest-xdist each worker
 harvests :mod:`theory.report.evidence` after every test and sends it to the controller through
 ``config.workeroutput``; the controller merges it with the test outcomes it receives and
-writes the report once, at the end of the session. Without xdist the same process does
-both jobs.
+writes the report once, at the end of the session. A worker also draws each figure as soon
+as a test records its data (:func:`theory.report.render.predraw`), so that the drawing runs
+beside the other worker's tests; the controller writes those files where they are the ones
+it would draw. Without xdist the same process does both jobs and draws at the end.
 
 Options: ``--report-dir DIR`` (default ``reports``, relative to the rootdir),
 ``--report-overwrite-partial`` (let a partial run replace the full report instead of
@@ -21,12 +23,12 @@ import pytest
 
 from . import evidence
 
-from .build import build_results
+from .build import build_results, figure_claims
 from .jsonsafe import encode
 from .merge import merge_collection, merge_data, merge_evidence
 from .outcomes import OutcomeTally, default_markexpr, run_scope
 from .provenance import _torch_threads, collect_provenance
-from .render import write_report
+from .render import predraw, write_report
 
 __all__ = ["ReportPlugin"]
 
@@ -74,6 +76,10 @@ class ReportPlugin:
         self.messages = []
         self.errors = []
         self.started = time.perf_counter()
+        # an xdist worker draws each figure as soon as its data are recorded (render.predraw)
+        self.predraws = self.is_worker and not config.getoption("no_report")
+        self.latest = {}  # data key → (source, encoded payload), the last this process recorded
+        self.predrawn = {}
 
     # --- every process ---------------------------------------------------------------
 
@@ -85,11 +91,24 @@ class ReportPlugin:
                 self.evidence_pairs.append([source, encode(store)])
             if data:
                 self.data_pairs.append([source, encode(data)])
+                if self.predraws:
+                    self._predraw(source, self.data_pairs[-1][1])
         except Exception as exc:  # noqa: BLE001 - never break a test run over the report
             self.errors.append(f"evidence of {source} lost: {type(exc).__name__}: {exc}")
             store = data = True
         if store or data:
             evidence.reset()
+
+    def _predraw(self, source, data):
+        """Draw the figures that read ``data``, just recorded by ``source``, in this worker."""
+        self.latest.update((key, (source, payload)) for key, payload in data.items())
+        try:
+            from .claims import CLAIMS
+
+            claims = {key: figure_claims(CLAIMS, self.collected, src) for key, (src, _) in self.latest.items()}
+            self.predrawn.update(predraw({k: p for k, (_, p) in self.latest.items()}, claims, data))
+        except Exception:  # noqa: BLE001 - a figure not drawn here is drawn by the controller
+            pass
 
     def _markers(self, item):
         return sorted({str(a) for m in item.iter_markers("claim") for a in m.args})
@@ -132,6 +151,7 @@ class ReportPlugin:
             "data": self.data_pairs,
             "errors": self.errors,
             "torch_threads": _torch_threads(),
+            "figures": self.predrawn,
         }
 
     # --- xdist controller ------------------------------------------------------------
@@ -151,6 +171,10 @@ class ReportPlugin:
 
     # --- end of session ----------------------------------------------------------------
 
+    # tryfirst: in an xdist controller the report is written before xdist's own
+    # sessionfinish waits for the workers to exit (about 2 s of their pytest_unconfigure),
+    # so that the two overlap; in a worker, workeroutput is set before xdist sends it.
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session, exitstatus):
         self._harvest("<session>")
         if self.is_worker:
@@ -237,7 +261,9 @@ class ReportPlugin:
             where = f"partial run ({'; '.join(reasons)}): wrote {target} (--report-overwrite-partial)"
         else:
             where = f"full run: wrote {target}"
-        log = write_report(results, target, carry=("partial",) if scope == "partial" else ())
+        predrawn = {k: v for out in self.worker_outputs for k, v in out.get("figures", {}).items()}
+        log = write_report(results, target, carry=("partial",) if scope == "partial" else (),
+                           predrawn=predrawn)
         s = results["summary"]
         self.messages.append(
             f"{where} — run {results['run']['status'].upper()}; {s['claims']} claims: "
