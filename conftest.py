@@ -66,7 +66,20 @@ LONGEST_FIRST = (
 )
 
 
+# Modules of many items of a few milliseconds each (about 450 items, 0.8 s in all), run
+# last: the two workers then end within milliseconds of each other instead of one idling
+# while the other finishes an item of half a second.
+SHORTEST_LAST = (
+    "tests/test_bad_input.py::",
+    "tests/test_report_merge.py::",
+    "tests/test_report_scope.py::",
+    "tests/test_report_writer.py::",
+)
+
+
 def _rank(item):
+    if item.nodeid.startswith(SHORTEST_LAST):
+        return len(LONGEST_FIRST) + 1
     return next((i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
                 len(LONGEST_FIRST))
 
