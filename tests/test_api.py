@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import theory
+from tests.import_graph import cycle, import_graph, layer_violations
 
 PUBLIC = ["activation", "spectral_radius", "spectral_norm", "min_singular_value",
           "log_upper_bound", "log_lower_bound", "regime", "lag_profile"]
@@ -76,3 +77,36 @@ def test_every_public_name_resolves_lazily_to_its_definition():
     assert set(theory.__all__) <= set(dir(theory))
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         theory.no_such_name  # noqa: B018
+
+
+def _layer(module):
+    """The layer of a module of ``theory``: 0 validation, 1 theorems, 2 measurement,
+    3 experiments, 4 report and the testing toolkit (the consumers). The package itself
+    (its lazy ``__getattr__`` reaches every layer) and ``python -m theory`` stand outside."""
+    if module in ("theory", "theory.__main__"):
+        return None
+    top = module.split(".")[1]
+    return {"_validation": 0, "measurement": 2, "experiments": 3, "report": 4, "testing": 4}.get(top, 1)
+
+
+def test_imports_run_one_way_from_the_report_down_to_the_validation():
+    """report → experiments → measurement → theorems → validation, and no import cycle."""
+    graph = import_graph(Path(theory.__file__).parent)
+    against = layer_violations(graph, _layer)
+    assert not against, "imports against the layers: " + ", ".join(f"{a} → {b}" for a, b in against)
+    loop = cycle(graph)
+    assert loop is None, f"import cycle: {' → '.join(loop)}"
+
+
+def test_the_import_checks_catch_an_upward_import_and_a_cycle(tmp_path):
+    package = tmp_path / "theory"
+    (package / "report").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "report" / "__init__.py").write_text("")
+    # an import inside a function (lazy) is still a dependency
+    (package / "bounds.py").write_text("def f():\n    from .report import claims\n")
+    (package / "report" / "claims.py").write_text("from ..bounds import f\n")
+    graph = import_graph(package)
+    against = layer_violations(graph, _layer)
+    assert ("theory.bounds", "theory.report.claims") in against, against
+    assert cycle(graph) == ["theory.bounds", "theory.report.claims", "theory.bounds"], cycle(graph)

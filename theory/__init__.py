@@ -41,6 +41,10 @@ Measurement (PyTorch autograd through real torch.nn modules)
 Beyond the top level: ``theory.measurement.bptt`` (backpropagation through time taken apart
 per loss and per step), ``theory.experiments.agreement`` (the training experiment) and
 ``theory.report`` (claims registry, evidence store, report and answer page).
+
+Imports run one way: ``theory.report`` and ``theory.testing`` → ``theory.experiments`` →
+``theory.measurement`` → the theorem modules above → ``theory._validation`` (argument
+checks), with no cycle; ``tests/test_api.py`` reads this from the source.
 """
 
 from __future__ import annotations
