@@ -3,8 +3,9 @@ falsifying example, on each of the three typical mistakes of examples/autograder
 
 Each run is a fresh in-process pytest session in its own temporary directory (pytester):
 the student's file is copied in as ``rnn_exercise.py``, as an autograder would, and nothing
-is shared between runs or xdist workers (no Hypothesis database; the Hypothesis pytest plugin,
-which writes patch files, is off in the inner session).
+is shared between runs or xdist workers (no Hypothesis database), and the inner session loads
+no plugin installed on the machine (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``): not the Hypothesis
+pytest plugin, which writes patch files, nor any other, as on a clean grading machine.
 """
 
 import runpy
@@ -22,9 +23,14 @@ MISTAKES = runpy.run_path(str(EXAMPLE / "mistakes.py"))["MISTAKES"]
 DOC = (EXAMPLE.parent.parent / "docs" / "autograder.md").read_text()
 
 
+@pytest.fixture(autouse=True)
+def no_installed_plugins(monkeypatch):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
 def grade(pytester, submission, *selection):
     pytester.makepyfile(rnn_exercise=submission, test_rnn_exercise=GRADER)
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q", *selection)
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q", *selection)
 
 
 #: How Hypothesis heads the failing case it prints: "Falsifying example:" (6.155, on this
