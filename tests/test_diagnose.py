@@ -406,6 +406,10 @@ def test_model_from_state_dict_round_trip():
             assert torch.equal(rebuilt.state_dict()[key], value.double()), key
     prefixed = {f"rnn.{k}": v for k, v in torch.nn.GRU(2, 3).state_dict().items()}
     assert model_from_state_dict(prefixed).hidden_size == 3
+    # the layout in which diagnose reads a batch of inputs: (B, T, m) by default, (T, B, m) if asked
+    for batch_first in (True, False):
+        assert model_from_state_dict(prefixed, batch_first=batch_first).batch_first is batch_first
+    assert model_from_state_dict(prefixed).batch_first is True
 
 
 @pytest.mark.parametrize("model, inputs, message", [

@@ -411,6 +411,14 @@ def test_untied_weights_that_repeat_one_matrix_reproduce_the_tied_run(activation
             f"{activation}: untied {name} differs from tied by {np.max(np.abs(got - expected)):.3g}")
 
 
+def test_untied_weights_accept_the_matching_T():
+    """T may be given with untied W when it equals the number of matrices, not the size n."""
+    W = 0.5 * np.stack([np.eye(2)] * 3)
+    with_T = theory.lyapunov_spectrum(W, "tanh", T=3, h0=np.ones(2), warmup=0)
+    without = theory.lyapunov_spectrum(W, "tanh", h0=np.ones(2), warmup=0)
+    assert np.array_equal(with_T.exponents, without.exponents), (with_T.exponents, without.exponents)
+
+
 def test_dead_relu_units_give_minus_infinity_not_nan():
     W = np.array([[1.0, 0.0], [0.0, 1.0]])
     spectrum = theory.lyapunov_spectrum(W, "relu", T=5, h0=np.array([1.0, -1.0]), warmup=1)
@@ -429,7 +437,8 @@ def test_dead_relu_units_give_minus_infinity_not_nan():
     (dict(W=np.eye(2), activation="tanh", T=3, warmup=2.5), "^warmup must be a non-negative integer"),
     (dict(W=np.eye(2), activation="tanh", T=3, n_exponents=2.5), "^n_exponents must be a non-negative integer"),
     (dict(W=1e200 * np.eye(2), activation="relu", inputs=np.ones((4, 1)), U=np.ones((2, 1))),
-     "overflowed float64 at step t = 3 "),
+     r"^the forward pass overflowed float64 at step t = 3 \(h_t is not finite\); W, U, b or the "
+     r"inputs are too large for this activation$"),
     (dict(W=np.ones((3, 2, 3)), activation="tanh"), "untied W"),
     (dict(W=np.ones((3, 2, 2)), activation="tanh", T=4), "^T = 4 does not match the 3 matrices of untied W$"),
     (dict(W=np.full((2, 2), np.nan), activation="tanh", T=3), "finite"),
@@ -440,7 +449,8 @@ def test_dead_relu_units_give_minus_infinity_not_nan():
     (dict(W=np.ones((3, 2, 2)), activation="tanh", inputs=np.ones((4, 1)), U=np.ones((2, 1))),
      r"^len\(inputs\) = 4 does not match the 3 matrices"),
     (dict(W=np.stack([1e200 * np.eye(2)] * 3), activation="identity", h0=np.ones(2)),
-     "overflowed float64 at step t = 2 "),
+     r"^the forward pass overflowed float64 at step t = 2 \(h_t is not finite\); W, U, b or the "
+     r"inputs are too large$"),
 ])
 def test_bad_input_raises_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
