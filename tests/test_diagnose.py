@@ -15,7 +15,7 @@ from hypothesis import example, given, target
 from hypothesis import strategies as st
 
 import theory
-from theory.measurement.diagnose import model_from_state_dict
+from theory.measurement.diagnose import _json_ready, _long_lag_slope, model_from_state_dict
 from theory.report.evidence import observe
 
 from theory.testing import EPS, describe, rounding_tolerance
@@ -398,7 +398,7 @@ def test_table_json_and_figure(tmp_path):
 def test_model_from_state_dict_round_trip():
     torch.manual_seed(0)
     for module in (torch.nn.RNN(3, 4, nonlinearity="relu", num_layers=2, bidirectional=True),
-                   torch.nn.GRU(2, 5, bias=False), torch.nn.LSTM(1, 2, num_layers=3)):
+                   torch.nn.GRU(2, 5, bias=False), torch.nn.LSTM(1, 2, num_layers=3), torch.nn.RNN(1, 1)):
         nonlinearity = getattr(module, "nonlinearity", None)
         rebuilt = model_from_state_dict(module.state_dict(), nonlinearity=nonlinearity or "tanh")
         assert type(rebuilt) is type(module) and rebuilt.mode == module.mode
@@ -563,3 +563,25 @@ def test_table_and_dict_against_golden_files():
     assert_golden("diagnose_tables.txt", "".join(f"== {name}\n{d}\n\n" for name, d in diagnoses.items()))
     as_json = {name: _rounded(d.to_dict()) for name, d in diagnoses.items()}
     assert_golden("diagnose_dicts.json", json.dumps(as_json, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def test_a_module_without_biases_and_the_progress_lines():
+    messages = []
+    diagnosis = theory.diagnose(torch.nn.GRU(2, 3, bias=False, dtype=torch.float64), np.ones((7, 2)),
+                                progress=messages.append)
+    assert diagnosis.layers[0].lyapunov_exponents is not None, str(diagnosis)
+    assert messages == ["layer 0 (forward): lag profile and Lyapunov spectrum over 7 steps",
+                        "end-to-end sensitivity ‖∂y_T/∂x_k‖ over 7 steps"], messages
+
+
+def test_json_ready_writes_non_finite_numbers_as_strings():
+    value = {"x": [math.nan, math.inf, -math.inf, 1.5], "y": np.array([-np.inf, 2.0])}
+    expected = {"x": ["NaN", "Infinity", "-Infinity", 1.5], "y": ["-Infinity", 2.0]}
+    assert _json_ready(value) == expected, _json_ready(value)
+
+
+def test_long_lag_slope_over_the_second_half_from_two_steps_on():
+    assert _long_lag_slope(np.array([0.0, -1.0, -3.0])) == -2.0
+    assert _long_lag_slope(np.array([0.0, -1.0, -3.0, -6.0, -10.0])) == -3.5
+    assert _long_lag_slope(np.array([0.0, -1.0])) is None
+    assert _long_lag_slope(np.array([0.0, -1.0, -np.inf])) is None
