@@ -70,6 +70,17 @@ def test_refusals_say_what_and_how_much(call, message):
     assert str(error.value) == message, f"message {str(error.value)!r}, expected {message!r}"
 
 
+@pytest.mark.parametrize("call", [
+    lambda device: theory.lag_profile(0.5 * np.eye(3), "tanh", T=2, device=device),
+    lambda device: theory.mean_field_rate_sweep([1.0], 4, device=device),
+], ids=["lag_profile", "mean_field_rate_sweep"])
+def test_a_device_this_torch_cannot_use_is_refused_before_the_run(call):
+    """A valid name of a device that is not there (the 100th GPU) is a ValueError up front,
+    not the torch error the first tensor on it would raise."""
+    with pytest.raises(ValueError, match=r"^device device\(type='cuda', index=99\) is not usable by this torch: "):
+        call("cuda:99")
+
+
 def test_huge_T_is_refused_before_anything_is_allocated():
     """T = 2²⁶ at n = 3 would need 2 GiB of states: refused at once, by the same message."""
     with pytest.raises(ValueError, match=r"^T = 67108864 is too large: one run of n = 3 units"):
