@@ -132,7 +132,9 @@ def spectral_radius(W):
     """
     W = as_square_matrix(W)
     if not np.tril(W, -1).any() or not np.triu(W, 1).any():
-        # Triangular: the eigenvalues are the diagonal, exactly. General eigensolvers lose
-        # accuracy here (a Jordan block's eigenvalues are perturbed by ~u^(1/n)).
+        # Triangular: the eigenvalues are the diagonal, exactly, without an eigensolver.
+        # (LAPACK's also returns the diagonal exactly on such input, as its balancing isolates
+        # each eigenvalue: no difference on 2,000 random triangular matrices, n ≤ 40, entries
+        # over ten decades; it is a perturbed Jordan block whose eigenvalues move by ~u^(1/n).)
         return float(np.max(np.abs(np.diag(W))))
     return float(_finite_result(np.max(np.abs(np.linalg.eigvals(W))), "eigenvalues"))
