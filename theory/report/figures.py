@@ -684,7 +684,7 @@ def draw_one(spec, payload, path_stem, claim_ids=(), *, titles=True, predrawn=No
     ----------
     predrawn : dict, optional
         :func:`fingerprint` → ``{"png": bytes, "svg": bytes}`` of figures already drawn
-        elsewhere (by :func:`predraw` in an xdist worker); a figure found there is written,
+        elsewhere (by :func:`theory.report.render.predraw` in an xdist worker); a figure found there is written,
         not drawn again.
 
     Returns
