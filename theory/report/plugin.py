@@ -172,8 +172,8 @@ class ReportPlugin:
     # --- end of session ----------------------------------------------------------------
 
     # tryfirst: in an xdist controller the report is written before xdist's own
-    # sessionfinish waits for the workers to exit (1.2-2 s: their pytest_unconfigure and the
-    # interpreter's exit), so that the two overlap; in a worker, workeroutput is set before
+    # sessionfinish waits for the workers to end (1.2-2 s), so that it overlaps their
+    # pytest_unconfigure instead of following it; in a worker, workeroutput is set before
     # xdist sends it.
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session, exitstatus):
