@@ -88,6 +88,11 @@ def check_sum_identity(case, log_det=mean_log_det, record=True):
         assert measured == -math.inf or measured <= allowed + slack, (
             f"LY1: J_t singular but Σ exponents = {measured!r} > {allowed!r}; case: {describe(case)}")
         return 0.0
+    # A J_t that is 0 (every unit dead) makes the sum −inf: a finite prediction is then wrong,
+    # and σ₁/σ_n would be 0/0.
+    assert np.all(singular[:, 0] > 0), (
+        f"LY1: some J_t = 0, so Σ exponents = −inf, but the prediction is {expected!r}; "
+        f"case: {describe(case)}")
     with np.errstate(divide="ignore"):
         condition = singular[:, 0] / singular[:, -1]
     per_step = 8.0 * n * n * EPS * condition
