@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 from theory.report.claims import Claim
+from theory.report.document import load_results, parse_results
+from theory.report.jsonsafe import encode
 from theory.report.phrases import upper_bound
 from theory.report.build import build_results
 from theory.report.merge import merge_data, merge_evidence
@@ -97,6 +99,31 @@ def synthetic_results(*, scope="full", exit_status=1, evidence_pairs=None, data_
         {"scope": scope, "partial_reasons": [] if scope == "full" else ["-k 'a1'"],
          "exit_status": exit_status, "duration_s": duration},
     )
+
+
+# --- results for the answer page ------------------------------------------------------------
+
+#: The pinned default run with no claims and no data (tests/test_answer_page.py pins it).
+ANSWER_EMPTY = Path(__file__).resolve().parent / "data" / "answer_results_empty.json"
+#: A claim entry's fields that a test leaves out, as a run writes them for a claim with no evidence.
+CLAIM_ENTRY = {"statement": "", "hypotheses": "", "area": "", "references": [], "theory": [],
+               "registry_tests": [], "status": "verified", "status_reason": "", "tests": [],
+               "examples": 0, "violations": 0, "worst_tightness": None, "worst_case": None,
+               "worst_source": None, "figures": [], "evidence": ""}
+LINKED_TEST = {"outcome": "passed", "failure": None, "counterexample": None, "reproduce_failure": None}
+
+
+def answer_results(claims=(), data=None, **fields):
+    """A parsed :class:`~theory.report.document.Results` for the answer page: the pinned empty
+    run with these claims (entries completed from :data:`CLAIM_ENTRY`, their tests from
+    :data:`LINKED_TEST`), these data payloads (non-finite numbers written as results.json
+    writes them) and the keys of any other top-level object replaced (``run={"status":
+    "failed"}`` changes the run's status and keeps the rest)."""
+    document = dict(load_results(ANSWER_EMPTY).document)
+    entries = [{**CLAIM_ENTRY, **c, "tests": [{**LINKED_TEST, **t} for t in c.get("tests", [])]} for c in claims]
+    document.update({key: {**document[key], **value} for key, value in fields.items()})
+    document.update(claims=entries, data=encode(data or {}))
+    return parse_results(document)
 
 
 # --- golden files -------------------------------------------------------------------------

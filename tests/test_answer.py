@@ -1,9 +1,10 @@
-"""The answer page renders from any results document, with or without data."""
+"""The answer page renders from any run's results, with or without data."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.report_fixtures import answer_results
 from theory.report import answer
 
 _ACC = {
@@ -16,24 +17,24 @@ _ACC = {
 }
 
 
-def _results(claims_as_list=True):
+def _results():
     claim = {"id": "Q7", "status": "verified", "examples": 1, "violations": 0,
              "worst_tightness": -0.4, "tests": [{"nodeid": "tests/test_agreement.py::t", "outcome": "passed"}]}
-    claims = [claim] if claims_as_list else {"Q7": claim}
-    return {"claims": claims, "data": {"agreement_accuracy": _ACC,
-                                       "agreement_details": {"confidence": 0.99, "version": "fast"}}}
+    return answer_results([claim], {"agreement_accuracy": _ACC,
+                                    "agreement_details": {"confidence": 0.99, "version": "fast"}})
 
 
 def test_empty_results_say_not_measured():
-    page = answer.render({})
+    page = answer.render(answer_results())
     assert answer.NOT_MEASURED in page
     for point in ("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 7.", "## The experiment"):
         assert point in page
 
 
-@pytest.mark.parametrize("as_list", [True, False])
-def test_numbers_come_from_the_results(as_list):
-    page = answer.render(_results(as_list))
+@pytest.mark.parametrize("parsed", [True, False], ids=["Results", "document"])
+def test_numbers_come_from_the_results(parsed):
+    results = _results()
+    page = answer.render(results if parsed else dict(results.document))
     assert "| 30 | 0 of 1 seed | 0.51 | 1 of 1 seed | 1.00 |" in page  # D = 30, from the payload
     assert "**Q7** — verified" in page
     assert "the vanilla RNN learned the agreement (accuracy ≥ 0.9) in every seed at D = 2 and in no seed at D = 30" in page
@@ -41,5 +42,7 @@ def test_numbers_come_from_the_results(as_list):
 
 
 def test_bad_input_raises():
-    with pytest.raises(ValueError, match="results must be a dict"):
+    with pytest.raises(ValueError, match="results must be a Results"):
         answer.render([])
+    with pytest.raises(ValueError, match=r"does not match schema .*\$\.claims: 'claims' is not of type 'array'"):
+        answer.render({**_results().document, "claims": "claims"})

@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from tests.report_fixtures import answer_results
 from theory.report import answer
 from theory.report.answer import NOT_MEASURED
 
@@ -38,16 +39,18 @@ def test_get(d, path, expected):
 
 
 def test_status_line():
-    claims = {"A": {"tests": [{"nodeid": "t::a"}], "examples": 2},
-              "B": {"status": "verified", "registry_tests": ["t::b"], "examples": 0, "worst_tightness": -0.25},
-              "C": {"status": "failed", "tests": ["t::c"], "examples": 3, "violations": 1},
-              "D": {"status": "not run"}}
-    got = answer._status_line(claims, ["A", "B", "C", "D", "Z"])
+    claims = answer_results([
+        {"id": "A", "status": "not verified", "tests": [{"nodeid": "t::a", "outcome": "error"}], "examples": 2},
+        {"id": "B", "registry_tests": ["t::b"], "worst_tightness": -0.25},
+        {"id": "C", "status": "failed", "tests": [{"nodeid": "t::c", "outcome": "failed"}], "examples": 3,
+         "violations": 1, "worst_tightness": "-Infinity"},
+        {"id": "D", "status": "not run", "examples": 1, "violations": 0}]).claims
+    got = answer._status_line({c.id: c for c in claims}, ["A", "B", "C", "D", "Z"])
     expected = "\n".join([
-        "- **A** — unknown; 2 examples, 0 violations. Test(s): `t::a` (?)",
+        "- **A** — not verified; 2 examples, 0 violations. Test(s): `t::a` (error)",
         "- **B** — verified; worst tightness -0.25. Test(s): `t::b`",
-        "- **C** — failed; 3 examples, 1 violation. Test(s): `t::c`",
-        f"- **D** — not run. Test(s): {NOT_MEASURED}",
+        "- **C** — failed; 3 examples, 1 violation. Test(s): `t::c` (failed)",
+        f"- **D** — not run; 1 example, 0 violations. Test(s): {NOT_MEASURED}",
         f"- **Z**: {NOT_MEASURED}",
     ])
     assert got == expected, f"_status_line:\n{got}\nexpected\n{expected}"
@@ -154,10 +157,3 @@ def test_figure_without_a_path_is_empty():
         assert got == "", f"_figure({figures!r}, 'agreement') = {got!r}, expected nothing"
     got = answer._figure({"agreement": "a.png"}, "agreement", "caption")
     assert got == "\n![caption](a.png)\n\n*Figure: caption*\n", got
-
-
-@pytest.mark.parametrize("malformed", ["claims", 5, 2.5, True])
-def test_claims_and_data_that_are_neither_dict_nor_list_read_as_empty(malformed):
-    results = {"claims": malformed, "data": malformed}
-    assert answer._claims(results) == {}, f"claims {malformed!r}: {answer._claims(results)!r}"
-    assert answer._data(results) == {}, f"data {malformed!r}: {answer._data(results)!r}"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from theory.report import answer
-from theory.report.jsonsafe import decode
+from theory.report.document import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "learner-guide.md"
@@ -30,7 +30,7 @@ MAX_MAIN_WORDS = 1600
 
 
 def _results():
-    return decode(json.loads(FULL.read_text(encoding="utf-8")))
+    return load_results(FULL)
 
 
 def _experiment_table(acc):
@@ -86,7 +86,7 @@ def _verdict(acc):
 
 def learner_numbers(results):
     """Placeholder → the text the page shows, each computed from the pinned results."""
-    data = answer._data(results)
+    data = results.data
     g = lambda *path: answer._get(data, *path)  # noqa: E731
     acc, lr = data["agreement_accuracy"], data["agreement_lr_sensitivity"]
     ratios = g("bptt_lag_shares", "short_lag_ratio")

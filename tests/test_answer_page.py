@@ -8,8 +8,11 @@ Three pinned results, each holding the claims and data payloads that `theory.rep
   experiment included) that `docs/motivating-question.md` and `docs/learner-guide.md` quote;
   its page `answer_page_full.md` has the paragraphs only the full run triggers (the
   learning-rate sensitivity, the distances where the gap to the LSTM narrowed);
-* `tests/data/answer_results_empty.json`, no claims and no data: every number on
-  `answer_page_empty.md` reads "not measured in this run".
+* `tests/data/answer_results_empty.json`, the default run's with no claims and no data:
+  every number on `answer_page_empty.md` reads "not measured in this run".
+
+Each is trimmed to what the page reads and stays valid against the results schema, so the
+page is rendered from the same typed objects (`theory.report.document.Results`) as a run's.
 
 Every number on a page comes from the data, so a change to the text or to how a payload is
 read shows up here. The expected pages are golden files (`tests/golden/answer_page*.md`):
@@ -30,7 +33,7 @@ import pytest
 
 from tests.report_fixtures import assert_golden
 from theory.report import answer
-from theory.report.jsonsafe import decode
+from theory.report.document import load_results
 
 DATA = Path(__file__).resolve().parent / "data"
 #: The full run the docs pages quote, trimmed to what the page reads.
@@ -45,7 +48,7 @@ def _path(name):
 
 
 def _results(name="answer_results.json"):
-    return decode(json.loads(_path(name).read_text(encoding="utf-8")))
+    return load_results(_path(name))
 
 
 def rendered(with_figures=True, name="answer_results.json"):
@@ -61,28 +64,26 @@ PAGE_DATA = ("weight_sharing", "two_roles", "bptt_sum_rule", "bptt_lag_shares", 
              "agreement_lr_sensitivity", "agreement_training")
 
 
-def _trimmed(results):
-    """The part of a results document the page reads (claims, data, provenance, run, timings)."""
-    keep = {"id", "status", "examples", "violations", "worst_tightness", "tests"}
-    claims = [{k: v for k, v in c.items() if k in keep} for c in answer._claims(results).values()
-              if c.get("id") in PAGE_CLAIMS]
-    data = {k: v for k, v in answer._data(results).items() if k in PAGE_DATA}
-    run = {k: results.get("run", {}).get(k) for k in ("status", "scope")}
-    out = {"provenance": {"git": {"short": answer._get(results, "provenance", "git", "short")}},
-           "run": run, "timings": {"session_s": answer._get(results, "timings", "session_s")},
-           "claims": claims, "data": data}
-    return out
+def _trimmed(document):
+    """A results document cut to what the page reads and still valid against the schema: the
+    page's claims and data payloads with their sources, the run's provenance, run and summary,
+    and the session's time (the per-claim and per-test times are dropped)."""
+    data = {k: v for k, v in document["data"].items() if k in PAGE_DATA}
+    return {**document, "claims": [c for c in document["claims"] if c["id"] in PAGE_CLAIMS],
+            "data": data, "data_sources": {k: v for k, v in document["data_sources"].items() if k in data},
+            "timings": {"session_s": document["timings"]["session_s"], "claims": {}, "tests": {}}}
 
 
 def pin(default_results, full_results):
     """Pin a default run's and a full run's results.json as the fixtures (trimmed to what the
-    page reads); then ``UPDATE_GOLDEN=1 pytest tests/test_answer_page.py`` renews the pages."""
-    from theory.report.document import load_results
-    from theory.report.jsonsafe import encode
-
-    for path, source in ((DATA / "answer_results.json", default_results), (FULL_RUN, full_results)):
-        doc = _trimmed(decode(load_results(source).document))
-        path.write_text(json.dumps(encode(doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    page reads), and the default run's with no claims and no data as the empty one; then
+    ``UPDATE_GOLDEN=1 pytest tests/test_answer_page.py`` renews the pages."""
+    default = _trimmed(load_results(default_results).document)
+    empty = {**default, "claims": [], "data": {}, "data_sources": {},
+             "summary": {key: 0 for key in default["summary"]}}
+    for path, document in ((DATA / "answer_results.json", default), (FULL_RUN, _trimmed(load_results(full_results).document)),
+                           (DATA / "answer_results_empty.json", empty)):
+        path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("results, page", sorted(PINNED.items()))

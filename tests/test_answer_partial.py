@@ -1,10 +1,10 @@
 """The answer page on partial and boundary data, one paragraph at a time.
 
-The pinned pages (tests/test_answer_page.py) are the pages of whole runs. A results file can
-also come from a run that stopped early, an older version, or a hand-merged file: a field is
-missing, a value is 0 or infinite, a threshold is met exactly. Here each such case is built by
-hand and the sentence it gives is checked, so that a fallback that prints a wrong word or
-number (or a threshold moved by one) is caught.
+The pinned pages (tests/test_answer_page.py) are the pages of whole runs. A run can also stop
+early or leave a payload without some of its numbers: a field is missing, a value is 0 or
+infinite, a threshold is met exactly. Here each such case is built by hand (on the pinned
+empty run, tests.report_fixtures.answer_results) and the sentence it gives is checked, so
+that a fallback that prints a wrong word or number (or a threshold moved by one) is caught.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import math
 
 import pytest
 
+from tests.report_fixtures import answer_results
 from theory.report import answer
 from theory.report.answer import NOT_MEASURED
 
 
-def _page(results):
-    return answer.render(results, figures={})
+def _page(data=None, **fields):
+    return answer.render(answer_results(data=data, **fields), figures={})
 
 
 def _line(page, start):
@@ -29,27 +30,32 @@ def _line(page, start):
 
 
 @pytest.mark.parametrize("results", [[], "results.json", None, 3])
-def test_render_names_the_type_it_was_given_instead_of_a_dict(results):
-    with pytest.raises(ValueError, match=f"results must be a dict .*got {type(results).__name__}$"):
+def test_render_names_the_type_it_was_given_instead_of_results(results):
+    with pytest.raises(ValueError, match=f"results must be a Results .*got {type(results).__name__}$"):
         answer.render(results)
 
 
 @pytest.mark.parametrize(
-    "results, expected",
+    "fields, expected",
     [
-        ({"provenance": {"git": {"short": "abc1234"}}}, "Run: commit `abc1234`, status ?, scope ?."),
-        ({"run": {"status": "failed"}}, "Run: commit `?`, status failed, scope ?."),
-        ({"run": {"scope": "partial"}}, "Run: commit `?`, status ?, scope partial."),
-        ({"run": {}, "provenance": {"git": {}}}, None),  # nothing known: no line at all
+        ({"git": {"commit": "abc1234def", "short": "abc1234", "dirty": False}},
+         "Run: commit `abc1234`, status passed, scope full; the test run took 32 s."),
+        ({"git": {"commit": "abc1234def", "short": "abc1234", "dirty": True}, "status": "failed",
+          "scope": "partial", "session_s": 7.49},
+         "Run: commit `abc1234`, with uncommitted changes, status failed, scope partial; the test run took 7 s."),
+        ({"git": {"commit": None, "short": None, "dirty": None}},
+         "Run: commit `unknown`, status passed, scope full; the test run took 32 s."),
     ],
 )
-def test_the_run_line_with_only_part_of_the_run_known(results, expected):
-    got = _line(_page(results), "Run:")
-    assert got == expected, f"{results}: run line {got!r}, expected {expected!r}"
+def test_the_run_line_names_commit_status_scope_and_time(fields, expected):
+    run = {"status": fields.get("status", "passed"), "scope": fields.get("scope", "full")}
+    page = _page(provenance={"git": fields["git"]}, run=run, timings={"session_s": fields.get("session_s", 32.0)})
+    got = _line(page, "Run:")
+    assert got == expected, f"{fields}: run line {got!r}, expected {expected!r}"
 
 
 def _trained(*rows):
-    return {"data": {"input_sensitivity_trained": list(rows)}}
+    return {"input_sensitivity_trained": list(rows)}
 
 
 @pytest.mark.parametrize(
@@ -106,7 +112,7 @@ def test_the_learning_rate_paragraph_notes_seeds_that_learned(per_seed, head, le
     """A seed at exactly 0.9 has learned; a seed that gave no number is not counted."""
     lr = {**LR, "per_seed": {"rnn": {"accuracy": per_seed}},
           "training": {"per_seed": {"rnn": [[[1e-12, 1e-9], [1e-15, 1e-10]]]}}}
-    got = _line(_page({"data": {"agreement_lr_sensitivity": lr}}), "Sensitivity to the recipe")
+    got = _line(_page({"agreement_lr_sensitivity": lr}), "Sensitivity to the recipe")
     assert head in got, f"per seed {per_seed}: {got!r}"
     assert (LEARNED_NOTE in got) == learned, f"per seed {per_seed}: {got!r}"
     gradient = ("In that run the RNN's gradient reaching the subject stayed between 10^-15 and 10^-9 in every "
@@ -115,7 +121,7 @@ def test_the_learning_rate_paragraph_notes_seeds_that_learned(per_seed, head, le
 
 
 def test_the_learning_rate_paragraph_without_per_seed_numbers():
-    got = _line(_page({"data": {"agreement_lr_sensitivity": LR}}), "Sensitivity to the recipe")
+    got = _line(_page({"agreement_lr_sensitivity": LR}), "Sensitivity to the recipe")
     assert got == LR_MEANS, f"\n got      {got!r}\n expected {LR_MEANS!r}"
 
 
@@ -125,7 +131,7 @@ GRAD_DECAY = (" Measured: from D = 5 to D = 20 the subject's gradient at initial
 
 def _why(subject_grad):
     acc = {"distances": [5, 10, 20], "subject_grad": subject_grad}
-    return _line(_page({"data": {"agreement_accuracy": acc}}), "Why, in the theory's terms")
+    return _line(_page({"agreement_accuracy": acc}), "Why, in the theory's terms")
 
 
 def test_the_subject_gradient_decay_is_stated_in_decades():
@@ -158,7 +164,7 @@ def test_the_subject_gradient_decay_is_left_out_without_two_positive_ends(subjec
 )
 def test_the_lstm_limits_sentence(accuracy, expected):
     acc = {"distances": [5, 10, 20], "per_seed": {"lstm": {"accuracy": accuracy}}}
-    got = _line(_page({"data": {"agreement_accuracy": acc}}), "The LSTM is not immune")
+    got = _line(_page({"agreement_accuracy": acc}), "The LSTM is not immune")
     if expected is None:
         assert got is None, f"accuracies {accuracy}: {got!r}"
     else:
@@ -166,5 +172,10 @@ def test_the_lstm_limits_sentence(accuracy, expected):
                               f"or none of the seeds at {expected}. "), f"accuracies {accuracy}: {got!r}"
 
 
-def test_malformed_claims_and_data_give_the_empty_page():
-    assert _page({"claims": "claims", "data": 7}) == _page({}), "malformed claims/data are not read as none"
+def test_a_document_that_does_not_match_the_schema_is_refused():
+    document = dict(answer_results().document)
+    for change, problem in (({"claims": "claims"}, "$.claims: 'claims' is not of type 'array'"),
+                            ({"data": 7}, "$.data: 7 is not of type 'object'")):
+        with pytest.raises(ValueError, match="does not match schema") as refused:
+            answer.render({**document, **change})
+        assert problem in str(refused.value), f"{change}: {refused.value}"

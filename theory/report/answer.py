@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+from .document import Results, parse_results
 from .phrases import LEARNED_ACCURACY as LEARNED
 
 __all__ = ["render", "FIGURES", "NOT_MEASURED"]
@@ -33,18 +34,6 @@ FIGURES = {
 # --------------------------------------------------------------------------------------
 # Reading results
 # --------------------------------------------------------------------------------------
-
-
-def _claims(results):
-    claims = results.get("claims") or {}
-    if isinstance(claims, list):
-        return {c.get("id"): c for c in claims if isinstance(c, dict)}
-    return dict(claims) if isinstance(claims, dict) else {}
-
-
-def _data(results):
-    data = results.get("data") or {}
-    return data if isinstance(data, dict) else {}
 
 
 def _get(d, *path):
@@ -76,30 +65,22 @@ def _pct(x):
 
 def _status_line(claims, ids, unit="example"):
     """One bullet per claim: status, evidence counted in ``unit`` (Hypothesis examples, or
-    experiment runs), worst tightness and the linked tests with their outcomes."""
+    experiment runs), worst tightness and the linked tests with their outcomes (the registry's
+    tests where the run linked none)."""
     parts = []
     for cid in ids:
         c = claims.get(cid)
         if c is None:
             parts.append(f"**{cid}**: {NOT_MEASURED}")
             continue
-        status = c.get("status", "unknown")
-        tests = c.get("tests") or c.get("registry_tests") or []
-        names = []
-        for t in tests:
-            if isinstance(t, dict):
-                names.append(f"`{t.get('nodeid')}` ({t.get('outcome', '?')})")
-            else:
-                names.append(f"`{t}`")
-        ex = c.get("examples")
+        names = [f"`{t.nodeid}` ({t.outcome})" for t in c.tests] or [f"`{t}`" for t in c.registry_tests]
         extra = []
-        if _finite(ex) and ex:
-            extra.append(f"{_plural(ex, unit)}, {_plural(c.get('violations') or 0, 'violation')}")
-        wt = c.get("worst_tightness")
-        if _finite(wt):
-            extra.append(f"worst tightness {_fmt(wt)}")
+        if c.examples:
+            extra.append(f"{_plural(c.examples, unit)}, {_plural(c.violations, 'violation')}")
+        if _finite(c.worst_tightness):
+            extra.append(f"worst tightness {_fmt(c.worst_tightness)}")
         extra_text = f"; {', '.join(extra)}" if extra else ""
-        parts.append(f"**{cid}** — {status}{extra_text}. Test(s): {', '.join(names) or NOT_MEASURED}")
+        parts.append(f"**{cid}** — {c.status}{extra_text}. Test(s): {', '.join(names) or NOT_MEASURED}")
     return "\n".join(f"- {p}" for p in parts)
 
 
@@ -153,7 +134,7 @@ def _learned_count(accuracies):
 
 def _header(results, data):
     """Title, how the page is made (one command), the run's provenance and the notation."""
-    run, prov = results.get("run") or {}, results.get("provenance") or {}
+    run, prov = results.run, results.provenance
     blocks = ["# Why can't a plain RNN carry *cat* / *cats* to *was* / *were*?\n"]
     blocks.append(
         "*The motivating question of this project, answered point by point from a test run, for "
@@ -163,12 +144,9 @@ def _header(results, data):
         "and the claims' evidence); none is typed by hand. Regenerate with one full run, the "
         f"slow agreement experiment included: `{REGENERATE}`.*\n"
     )
-    commit = _get(prov, "git", "short")
-    if commit or run:
-        add = f"Run: commit `{commit or '?'}`, status {run.get('status', '?')}, scope {run.get('scope', '?')}"
-        session = _get(results, "timings", "session_s")
-        add += f"; the test run took {session:.0f} s." if _finite(session) else "."
-        blocks.append(add + "\n")
+    dirty = ", with uncommitted changes" if prov.dirty else ""
+    blocks.append(f"Run: commit `{prov.short or 'unknown'}`{dirty}, status {run.status}, scope {run.scope}; "
+                  f"the test run took {results.session_seconds:.0f} s.\n")
     full_seconds = [_get(data, key, "seconds") for key in ("agreement_details", "agreement_lr_sensitivity")]
     if _get(data, "agreement_details", "version") == "full" and all(_finite(s) for s in full_seconds):
         blocks.append(f"The full agreement experiment took {sum(full_seconds) / 60:.0f} min of training "
@@ -660,15 +638,17 @@ def _summary():
 
 
 def render(results, figures=None):
-    """The Markdown answer page for a results.json document.
+    """The Markdown answer page for a test run's results.
 
     Parameters
     ----------
-    results : dict
-        A results document: ``"claims"`` (a list of claim records with ``"id"``, or a dict
-        keyed by ID) with ``"status"``, ``"tests"``, ``"examples"``, ``"violations"``,
-        ``"worst_tightness"``; and ``"data"``, the ``record_data`` payloads. Missing keys
-        are reported as "not measured in this run".
+    results : Results or dict
+        The run's results as :func:`theory.report.document.load_results` or
+        :func:`~theory.report.document.parse_results` returns them; a results document (a
+        dict, as :func:`json.load` reads results.json) is parsed and validated first. The
+        page reads the claims it names, the ``record_data`` payloads and the run's
+        provenance; a claim or payload the run did not produce is reported as
+        "not measured in this run".
     figures : dict, optional
         Figure key (``"agreement"``, ``"lag_terms"``, ``"input_sensitivity"``,
         ``"training"``) → path to link. Default: the report's own
@@ -682,19 +662,24 @@ def render(results, figures=None):
     Raises
     ------
     ValueError
-        If ``results`` is not a dict.
+        If ``results`` is neither a :class:`~theory.report.document.Results` nor a results
+        document that matches the schema.
 
     Examples
     --------
-    >>> page = render({})
-    >>> page.startswith("# Why can't a plain RNN")
-    True
-    >>> "not measured in this run" in page
-    True
+    >>> from theory.report.document import load_results
+    >>> page = render(load_results("reports/results.json"))  # doctest: +SKIP
+    >>> render({"claims": []})
+    Traceback (most recent call last):
+    ...
+    ValueError: does not match schema rnn-gradient-theory/results 1.1: $: 'schema' is a required property ...
     """
-    if not isinstance(results, dict):
-        raise ValueError(f"results must be a dict (a parsed results.json), got {type(results).__name__}")
-    claims, data = _claims(results), _data(results)
+    if isinstance(results, dict):
+        results = parse_results(results)
+    if not isinstance(results, Results):
+        raise ValueError("results must be a Results (theory.report.document.load_results) or a results "
+                         f"document (a dict), got {type(results).__name__}")
+    claims, data = {c.id: c for c in results.claims}, results.data
     if figures is None:
         figures = {key: f"figures/{data_key}.png" for key, data_key in
                    (("agreement", "agreement_accuracy"), ("training", "agreement_training"))

@@ -3,8 +3,7 @@
 :func:`parse_results` checks a results document against :data:`theory.report.schema.SCHEMA`
 (with ``jsonschema``) and turns it into a :class:`Results`; :func:`load_results` does the
 same for a results.json file. REPORT.md, claims.tex, the ``--claims`` table and the citation
-sentences all read these objects; the answer page reads the decoded document
-(:attr:`Results.document`).
+sentences and the answer page all read these objects.
 """
 
 from __future__ import annotations
@@ -124,7 +123,13 @@ class Results:
     warnings: Tuple[Mapping[str, Any], ...]
     data: Mapping[str, Any]
     data_sources: Mapping[str, str]
+    timings: Mapping[str, Any]
     document: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def session_seconds(self):
+        """How long the test session took, in seconds."""
+        return self.timings["session_s"]
 
     def claim(self, claim_id):
         """The :class:`ClaimResult` with this ID; ``ValueError`` naming the IDs present."""
@@ -210,6 +215,7 @@ def parse_results(document):
         warnings=tuple(document["warnings"]),
         data=decode(document["data"]),
         data_sources=dict(document["data_sources"]),
+        timings=dict(document["timings"]),
         document=document,
     )
 

@@ -40,11 +40,10 @@ def render_answer(results, figures_folder=None, predrawn=None):
     from .answer import render
     from .answer_figures import draw_figures
 
-    decoded = decode(results.document)
     if figures_folder is None:
-        return render(decoded)
-    drawn = draw_figures(decoded, figures_folder, predrawn=predrawn)
-    return render(decoded, {k: f"figures/{v}" for k, v in drawn.items()} or None)
+        return render(results)
+    drawn = draw_figures({"data": results.data}, figures_folder, predrawn=predrawn)
+    return render(results, {k: f"figures/{v}" for k, v in drawn.items()} or None)
 
 
 def _claims_for_key(results):
@@ -75,7 +74,7 @@ def draw_slides(results, folder):
 
     folder = Path(folder)
     drawn, skipped = draw_all(results.document["data"], folder, _claims_for_key(results), titles=False)
-    answer = draw_figures(decode(results.document), folder, titles=False)
+    answer = draw_figures({"data": results.data}, folder, titles=False)
     names = sorted({info["png"] for info in drawn.values()} | set(answer.values()))
     return names, skipped
 
