@@ -12,7 +12,6 @@ is updated, and a number typed wrongly on the page is caught. To fill a page wri
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
