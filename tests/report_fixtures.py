@@ -105,7 +105,7 @@ def synthetic_results(*, scope="full", exit_status=1, evidence_pairs=None, data_
 
 #: The pinned default run with no claims and no data (tests/test_answer_page.py pins it).
 ANSWER_EMPTY = Path(__file__).resolve().parent / "data" / "answer_results_empty.json"
-#: A claim entry's fields that a test leaves out, as a run writes them for a claim with no evidence.
+#: Values for the claim-entry fields a test leaves out (schema-valid placeholders, not a run's entry).
 CLAIM_ENTRY = {"statement": "", "hypotheses": "", "area": "", "references": [], "theory": [],
                "registry_tests": [], "status": "verified", "status_reason": "", "tests": [],
                "examples": 0, "violations": 0, "worst_tightness": None, "worst_case": None,
